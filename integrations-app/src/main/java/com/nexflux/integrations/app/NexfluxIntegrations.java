@@ -1,0 +1,294 @@
+package com.nexflux.integrations.app;
+
+import com.nexflux.integrations.core.application.AuditTrailService;
+import com.nexflux.integrations.core.application.MqttIntegrationService;
+import com.nexflux.integrations.core.application.OverviewService;
+import com.nexflux.integrations.core.application.TestRateLimiter;
+import com.nexflux.integrations.core.application.UserAccounts;
+import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.core.error.IntegrationsException;
+import com.nexflux.integrations.core.mqtt.BrokerUrl;
+import com.nexflux.integrations.core.mqtt.EffectiveMqttSettings;
+import com.nexflux.integrations.core.net.CidrRange;
+import com.nexflux.integrations.core.net.OutboundGuard;
+import com.nexflux.integrations.core.port.in.Accounts;
+import com.nexflux.integrations.core.port.in.AuditTrail;
+import com.nexflux.integrations.core.port.in.IntegrationsOverview;
+import com.nexflux.integrations.core.port.in.MqttIntegrations;
+import com.nexflux.integrations.core.port.out.HostResolver;
+import com.nexflux.integrations.core.port.out.MqttBrokerProbe;
+import com.nexflux.integrations.core.port.out.SecretCipher;
+import com.nexflux.integrations.http.Authenticator;
+import com.nexflux.integrations.http.IntegrationsApi;
+import com.nexflux.integrations.persistence.Migrations;
+import com.nexflux.integrations.persistence.PostgresPersistence;
+import com.nexflux.integrations.persistence.TinkSecretCipher;
+import com.nexflux.integrations.providers.mqtt.HiveMqBrokerProbe;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * The library facade: what a NexFlux JVM service embeds. Build it from the host's {@link DataSource} and a
+ * Tink keyset; it runs the migrations, wires every adapter by hand and hands out the use cases.
+ *
+ * <pre>{@code
+ * NexfluxIntegrations integrations = NexfluxIntegrations.builder()
+ *     .dataSource(dataSource)
+ *     .keyset(keysetJson)
+ *     .defaultMqttBrokerUrl("wss://broker.nexflux.example/mqtt")
+ *     .build();
+ * EffectiveMqttSettings mqtt = integrations.effectiveSettings(userId);
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops its background threads; it does not close the data source.
+ */
+public final class NexfluxIntegrations implements AutoCloseable {
+  private final PostgresPersistence persistence;
+  private final MqttIntegrationService mqtt;
+  private final OverviewService overview;
+  private final AuditTrailService auditTrail;
+  private final UserAccounts accounts;
+  private final ExecutorService blocking;
+  private final HiveMqBrokerProbe ownedProbe;
+
+  private NexfluxIntegrations(Builder b) {
+    this.persistence = new PostgresPersistence(b.dataSource);
+    SecretCipher cipher = TinkSecretCipher.fromKeysetJson(b.keysetJson);
+    this.blocking = newBlockingExecutor(b.blockingThreads);
+    MqttBrokerProbe probe = b.probe;
+    if (probe == null) {
+      ownedProbe = new HiveMqBrokerProbe();
+      probe = ownedProbe;
+    } else {
+      ownedProbe = null;
+    }
+    OutboundGuard guard = new OutboundGuard(b.resolver, b.allowedNetworks);
+    this.mqtt = new MqttIntegrationService(persistence.mqttRepository(), persistence.auditLog(), cipher, probe, guard,
+        new TestRateLimiter(b.testsPerMinute, Duration.ofMinutes(1), b.clock), b.clock, blocking, b.testTimeout,
+        b.defaultBroker);
+    this.overview = new OverviewService(persistence.mqttRepository());
+    this.auditTrail = new AuditTrailService(persistence.auditLog());
+    this.accounts = new UserAccounts(persistence.userDirectory(), b.provisionUsers);
+  }
+
+  /** @return a new builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the MQTT use cases */
+  public MqttIntegrations mqtt() {
+    return mqtt;
+  }
+
+  /** @return the per-user overview of every provider */
+  public IntegrationsOverview overview() {
+    return overview;
+  }
+
+  /** @return the users' audit trails */
+  public AuditTrail auditTrail() {
+    return auditTrail;
+  }
+
+  /** @return user admission (provisioning of the {@code users} row) */
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  /**
+   * The broker, credentials and topics to use for a user: the user's own when saved and enabled, else the
+   * default broker.
+   */
+  public EffectiveMqttSettings effectiveSettings(UserId userId) {
+    return mqtt.effectiveSettings(userId);
+  }
+
+  /** Checks the database; throws {@link com.nexflux.integrations.core.error.UnavailableException} when down. */
+  public void checkReady() {
+    persistence.health().check();
+  }
+
+  /**
+   * The HTTP API over these use cases, to mount on a host's Javalin ({@link IntegrationsApi#mount}) or to run
+   * standalone ({@link IntegrationsApi#createServer()}).
+   */
+  public IntegrationsApi httpApi(Authenticator authenticator) {
+    return IntegrationsApi.builder()
+        .mqtt(mqtt)
+        .overview(overview)
+        .auditTrail(auditTrail)
+        .accounts(accounts)
+        .authenticator(authenticator)
+        .readiness(this::checkReady)
+        .build();
+  }
+
+  /** Stops background threads. Tests in flight finish with a timeout result. */
+  @Override
+  public void close() {
+    blocking.shutdown();
+    try {
+      if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
+        blocking.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      blocking.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (ownedProbe != null) {
+      ownedProbe.close();
+    }
+  }
+
+  private static ExecutorService newBlockingExecutor(int threads) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory tf = r -> {
+      Thread t = new Thread(r, "nexflux-integrations-io-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(10_000), tf, new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Builds a {@link NexfluxIntegrations}; {@link #build()} validates everything at once. */
+  public static final class Builder {
+    private DataSource dataSource;
+    private String keysetJson;
+    private BrokerUrl defaultBroker;
+    private List<CidrRange> allowedNetworks = List.of();
+    private Duration testTimeout = Duration.ofMillis(5000);
+    private int testsPerMinute = 10;
+    private boolean provisionUsers = true;
+    private boolean migrate = true;
+    private Clock clock = Clock.systemUTC();
+    private HostResolver resolver = HostResolver.SYSTEM;
+    private MqttBrokerProbe probe;
+    private int blockingThreads = 16;
+
+    private Builder() {}
+
+    /** The PostgreSQL data source (required). Not closed by the facade. */
+    public Builder dataSource(DataSource value) {
+      this.dataSource = Objects.requireNonNull(value, "dataSource");
+      return this;
+    }
+
+    /** The Tink AEAD keyset, as Tink JSON (required). */
+    public Builder keyset(String tinkJson) {
+      this.keysetJson = Objects.requireNonNull(tinkJson, "keyset");
+      return this;
+    }
+
+    /** The broker for users without their own ({@code DEFAULT_MQTT_BROKER_URL}); optional. */
+    public Builder defaultMqttBrokerUrl(String url) {
+      if (url == null) {
+        this.defaultBroker = null;
+        return this;
+      }
+      BrokerUrl.Result r = BrokerUrl.parse("default_mqtt_broker_url", url);
+      if (r.error() != null) {
+        throw new IllegalArgumentException("default MQTT broker URL " + r.error().message());
+      }
+      this.defaultBroker = r.url();
+      return this;
+    }
+
+    /** Networks the outbound guard lets through ({@code OUTBOUND_ALLOWED_NETWORKS}); empty by default. */
+    public Builder outboundAllowedNetworks(List<CidrRange> networks) {
+      this.allowedNetworks = List.copyOf(networks);
+      return this;
+    }
+
+    /** Same as {@link #outboundAllowedNetworks(List)}, from comma-separated CIDRs. */
+    public Builder outboundAllowedNetworks(String cidrs) {
+      return outboundAllowedNetworks(OutboundGuard.parseNetworks(cidrs));
+    }
+
+    /** The bound on a whole connection test; default 5 s. */
+    public Builder mqttTestTimeout(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("mqttTestTimeout must be positive");
+      }
+      this.testTimeout = value;
+      return this;
+    }
+
+    /** Connection tests allowed per user per minute; default 10. */
+    public Builder mqttTestsPerMinute(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("mqttTestsPerMinute must be at least 1");
+      }
+      this.testsPerMinute = value;
+      return this;
+    }
+
+    /** Whether an unknown authenticated user gets a {@code users} row on first sight; default true. */
+    public Builder provisionUsers(boolean value) {
+      this.provisionUsers = value;
+      return this;
+    }
+
+    /** Whether {@link #build()} applies the Flyway migrations; default true. */
+    public Builder migrate(boolean value) {
+      this.migrate = value;
+      return this;
+    }
+
+    /** The clock; default UTC system clock. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The host-name resolver used by the outbound guard; default the system resolver. */
+    public Builder hostResolver(HostResolver value) {
+      this.resolver = Objects.requireNonNull(value, "hostResolver");
+      return this;
+    }
+
+    /** Replaces the HiveMQ-based broker probe (for hosts with their own egress). */
+    public Builder brokerProbe(MqttBrokerProbe value) {
+      this.probe = Objects.requireNonNull(value, "brokerProbe");
+      return this;
+    }
+
+    /** Threads for blocking work around connection tests (DNS, recording); default 16. */
+    public Builder blockingThreads(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("blockingThreads must be at least 1");
+      }
+      this.blockingThreads = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when the data source or keyset is missing
+     * @throws IntegrationsException when the keyset is unusable or the database cannot be migrated
+     */
+    public NexfluxIntegrations build() {
+      if (dataSource == null) {
+        throw new IllegalStateException("dataSource is required");
+      }
+      if (keysetJson == null) {
+        throw new IllegalStateException("keyset is required");
+      }
+      if (migrate) {
+        Migrations.migrate(dataSource);
+      }
+      return new NexfluxIntegrations(this);
+    }
+  }
+}
