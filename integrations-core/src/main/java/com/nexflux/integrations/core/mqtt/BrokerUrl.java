@@ -55,9 +55,11 @@ public record BrokerUrl(String text, String scheme, String host, int port, Strin
     }
     URI uri;
     try {
-      uri = new URI(text);
+      uri = new URI(asciiHost(text));
     } catch (URISyntaxException e) {
       return Result.error(field, "is not a valid URL");
+    } catch (IllegalArgumentException e) {
+      return Result.error(field, "host is not a valid host name");
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme == null || !(scheme.equals("ws") || scheme.equals("wss")
@@ -118,6 +120,32 @@ public record BrokerUrl(String text, String scheme, String host, int port, Strin
       path = "/mqtt";
     }
     return new Result(new BrokerUrl(text, scheme, host, port, path, query), null);
+  }
+
+  /**
+   * {@link URI} leaves a non-ASCII (IDN) host out of {@link URI#getHost()}, so convert such a host to punycode
+   * before parsing. Authorities with user info or an IPv6 literal are left as they are.
+   *
+   * @throws IllegalArgumentException when the host is not a valid internationalized host name
+   */
+  private static String asciiHost(String text) {
+    int start = text.indexOf("://");
+    if (start < 0) {
+      return text;
+    }
+    start += 3;
+    int end = start;
+    while (end < text.length() && "/?#".indexOf(text.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = text.substring(start, end);
+    if (authority.chars().allMatch(c -> c < 0x80) || authority.contains("@") || authority.startsWith("[")) {
+      return text;
+    }
+    int colon = authority.lastIndexOf(':');
+    String host = colon < 0 ? authority : authority.substring(0, colon);
+    String port = colon < 0 ? "" : authority.substring(colon);
+    return text.substring(0, start) + IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES) + port + text.substring(end);
   }
 
   /** @return the port used when the URL names none: 1883, 8883, 80 or 443 */

@@ -35,9 +35,12 @@ public final class MqttIntegration {
     }
   }
 
-  /** A first save. */
+  /**
+   * A first save. The version starts from the clock, so a test that was running when an earlier integration
+   * was deleted cannot be recorded against this one.
+   */
   public static MqttIntegration create(UserId userId, MqttSettings settings, EncryptedSecret password, Instant now) {
-    return new MqttIntegration(userId, settings, password, now, now, 1, null, null);
+    return new MqttIntegration(userId, settings, password, now, now, Math.max(1, now.toEpochMilli()), null, null);
   }
 
   /** Reconstitutes a stored integration (for repositories only). */

@@ -51,8 +51,19 @@ public record CidrRange(byte[] network, int prefixLength) {
     return new CidrRange(bytes, prefix);
   }
 
+  // Strict shapes: anything else would make InetAddress.getByName fall back to a name lookup (e.g. 256.1.1.1).
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|[01]?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|[01]?\\d?\\d)){3}");
+  private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
+
   private static boolean looksLikeIpLiteral(String s) {
-    return !s.isEmpty() && (s.contains(":") || s.matches("\\d{1,3}(\\.\\d{1,3}){3}"));
+    return IPV4.matcher(s).matches() || (s.contains(":") && IPV6.matcher(s).matches());
+  }
+
+  /** @return a copy of the network's address bytes (the shared deny list must not be changeable through it) */
+  @Override
+  public byte[] network() {
+    return network.clone();
   }
 
   /** @return whether {@code address} lies in this network (IPv4 ranges never match IPv6 addresses) */
