@@ -1,0 +1,245 @@
+package com.nexflux.integrations.http;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.nexflux.integrations.core.port.in.Accounts;
+import com.nexflux.integrations.core.port.in.AuditTrail;
+import com.nexflux.integrations.core.port.in.IntegrationsOverview;
+import com.nexflux.integrations.core.port.in.MqttIntegrations;
+import com.nexflux.integrations.http.internal.AccountHandlers;
+import com.nexflux.integrations.http.internal.ApiRoutes;
+import com.nexflux.integrations.http.internal.BearerAuthentication;
+import com.nexflux.integrations.http.internal.ErrorResponses;
+import com.nexflux.integrations.http.internal.JsonResponses;
+import com.nexflux.integrations.http.internal.MqttHandlers;
+import com.nexflux.integrations.http.internal.RequestBodies;
+import com.nexflux.integrations.http.internal.RequestScope;
+import com.nexflux.integrations.http.internal.SystemHandlers;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Objects;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * The REST API of NexFlux Integrations on Javalin 7.
+ *
+ * <p>Routes (all answers are JSON in the envelope {@code {"success":true,"data":…}} or
+ * {@code {"success":false,"error":{"code","message","details"}}}, and carry {@code X-Request-Id}):
+ * <ul>
+ *   <li>{@code GET /api/v1/users/me/integrations} — every provider with the caller's status;</li>
+ *   <li>{@code GET|PUT|DELETE /api/v1/users/me/integrations/mqtt} — the caller's MQTT settings;</li>
+ *   <li>{@code POST /api/v1/users/me/integrations/mqtt/test} — test the saved settings (no body, a blank body or
+ *       {@code {}}) or the settings in the body, without holding a Jetty thread;</li>
+ *   <li>{@code GET /api/v1/users/me/integrations/audit?limit=&cursor=} — the caller's audit trail;</li>
+ *   <li>{@code GET /health/live}, {@code GET /health/ready}, {@code GET /openapi.json} — no authentication.</li>
+ * </ul>
+ * {@code /api/v1/users/me/...} requests need {@code Authorization: Bearer <token>}; bodies are limited to
+ * {@value #MAX_REQUEST_BYTES} bytes. The document at {@link #OPENAPI_RESOURCE} describes all of it.
+ *
+ * <p>Instances are immutable and thread-safe; one instance may be mounted on several Javalin configurations.
+ *
+ * @since 0.1
+ */
+public final class IntegrationsApi {
+
+  /** Class-path location of the OpenAPI 3.0 document served at {@code GET /openapi.json}. */
+  public static final String OPENAPI_RESOURCE = "/com/nexflux/integrations/http/openapi.json";
+
+  /** The largest request body accepted, in bytes (64 KiB); larger ones get 413 {@code PAYLOAD_TOO_LARGE}. */
+  public static final long MAX_REQUEST_BYTES = RequestScope.MAX_BODY_BYTES;
+
+  /** How long {@code Javalin.stop()} of a {@link #createServer()} server waits for requests in flight. */
+  public static final Duration SHUTDOWN_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final ObjectMapper MAPPER = objectMapper();
+
+  private final ApiRoutes routes;
+
+  private IntegrationsApi(Builder b) {
+    JsonResponses json = new JsonResponses(MAPPER);
+    RequestBodies bodies = new RequestBodies(MAPPER);
+    BearerAuthentication auth = new BearerAuthentication(b.authenticator, b.accounts);
+    this.routes = new ApiRoutes(
+        new MqttHandlers(b.mqtt, auth, bodies, json),
+        new AccountHandlers(b.overview, b.auditTrail, auth, json),
+        new SystemHandlers(b.readiness, loadOpenApi(), json),
+        auth,
+        new ErrorResponses(json));
+  }
+
+  /** @return a builder; every use case, the accounts port and the authenticator are required */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers our routes on a host's Javalin configuration, inside its {@code Javalin.create(config -> …)}.
+   *
+   * <p>What is registered, all scoped to our paths ({@code /api/v1/users/me/integrations[/*]}, {@code /health/live},
+   * {@code /health/ready}, {@code /openapi.json}): the routes; before-handlers that assign the request id, mark
+   * {@code /api} answers {@code no-store}, reject declared bodies over 64 KiB and authenticate the caller; and an
+   * exception handler for {@link com.nexflux.integrations.core.error.IntegrationsException} and its subclasses.
+   * Unexpected exceptions inside our handlers are wrapped so that they reach that handler too.
+   *
+   * <p>What is left to the host, because a mount must not take over the host's app: its JSON mapper (we serialise
+   * with our own), its {@code maxRequestSize}, its 404/405 answers (including unknown paths under our prefix), its
+   * handling of {@link Error}s and of its own exception types, and its server lifecycle. Because Javalin keys
+   * exception handlers by class, an {@code IntegrationsException} thrown by the host's own routes is also answered in
+   * our envelope, and a host handler for {@code IntegrationsException} registered after this call replaces ours.
+   *
+   * @param config the host's configuration, inside its {@code Javalin.create(config -> …)}
+   * @throws IllegalArgumentException (from Javalin) when the host already declares one of our routes
+   */
+  public void mount(JavalinConfig config) {
+    routes.mount(Objects.requireNonNull(config, "config"));
+  }
+
+  /**
+   * Builds a standalone, unstarted server: everything {@link #mount} registers, plus our JSON mapper, a 64 KiB
+   * request limit, the request id and body-size check on every path, 404/405/500 (and Javalin's other error
+   * responses) in our envelope, and graceful shutdown: {@code stop()} stops accepting connections and waits up to
+   * {@link #SHUTDOWN_DRAIN_TIMEOUT} for requests in flight, asynchronous ones included (Jetty
+   * {@code GracefulHandler} plus {@code Server.setStopTimeout}).
+   *
+   * @return a new, unstarted server; the caller starts and stops it
+   */
+  public Javalin createServer() {
+    return Javalin.create(config -> {
+      config.jsonMapper(new JavalinJackson(objectMapper(), false));
+      config.http.maxRequestSize = MAX_REQUEST_BYTES;
+      config.http.prefer405over404 = true;
+      config.http.defaultContentType = JsonResponses.JSON;
+      config.startup.showJavalinBanner = false;
+      config.jetty.modifyServer(server -> {
+        server.insertHandler(new GracefulHandler());
+        server.setStopTimeout(SHUTDOWN_DRAIN_TIMEOUT.toMillis());
+      });
+      routes.standalone(config);
+    });
+  }
+
+  /**
+   * A new {@link ObjectMapper} configured as the API's wire format: snake_case names, ISO-8601 instants
+   * ({@code 2026-01-15T10:30:00Z}), strict reading (unknown properties, duplicate keys, trailing tokens and scalar
+   * coercions such as {@code "yes"} or {@code 1} for a boolean are errors). Nulls are written, not skipped.
+   *
+   * @return a new mapper on each call; callers may reconfigure their copy
+   */
+  public static ObjectMapper objectMapper() {
+    JsonMapper mapper = JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+    for (LogicalType type : new LogicalType[] {LogicalType.Boolean, LogicalType.Textual, LogicalType.Integer,
+        LogicalType.Float}) {
+      for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.String,
+          CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean,
+          CoercionInputShape.EmptyString}) {
+        mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+      }
+    }
+    return mapper;
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = IntegrationsApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing class-path resource " + OPENAPI_RESOURCE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + OPENAPI_RESOURCE, e);
+    }
+  }
+
+  /** Collects the ports the API calls. Not thread-safe; {@link #build()} validates. */
+  public static final class Builder {
+    private MqttIntegrations mqtt;
+    private IntegrationsOverview overview;
+    private AuditTrail auditTrail;
+    private Accounts accounts;
+    private Authenticator authenticator;
+    private ReadinessCheck readiness;
+
+    private Builder() {}
+
+    /** The MQTT use cases (required). */
+    public Builder mqtt(MqttIntegrations mqtt) {
+      this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
+      return this;
+    }
+
+    /** The integration overview (required). */
+    public Builder overview(IntegrationsOverview overview) {
+      this.overview = Objects.requireNonNull(overview, "overview");
+      return this;
+    }
+
+    /** The caller's audit trail (required). */
+    public Builder auditTrail(AuditTrail auditTrail) {
+      this.auditTrail = Objects.requireNonNull(auditTrail, "auditTrail");
+      return this;
+    }
+
+    /** Admits authenticated users (required). */
+    public Builder accounts(Accounts accounts) {
+      this.accounts = Objects.requireNonNull(accounts, "accounts");
+      return this;
+    }
+
+    /** Verifies bearer tokens (required). */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Backs {@code GET /health/ready} (optional; without one the service always reports ready). */
+    public Builder readiness(ReadinessCheck readiness) {
+      this.readiness = Objects.requireNonNull(readiness, "readiness");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming the first missing port
+     */
+    public IntegrationsApi build() {
+      require(mqtt, "mqtt");
+      require(overview, "overview");
+      require(auditTrail, "auditTrail");
+      require(accounts, "accounts");
+      require(authenticator, "authenticator");
+      if (readiness == null) {
+        readiness = () -> { };
+      }
+      return new IntegrationsApi(this);
+    }
+
+    private static void require(Object value, String name) {
+      if (value == null) {
+        throw new IllegalStateException(name + " must be set");
+      }
+    }
+  }
+}

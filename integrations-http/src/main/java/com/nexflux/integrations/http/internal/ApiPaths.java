@@ -1,0 +1,15 @@
+package com.nexflux.integrations.http.internal;
+
+/** The paths this adapter serves. */
+public final class ApiPaths {
+  public static final String USER_ROOT = "/api/v1/users/me";
+  public static final String INTEGRATIONS = USER_ROOT + "/integrations";
+  public static final String MQTT = INTEGRATIONS + "/mqtt";
+  public static final String MQTT_TEST = MQTT + "/test";
+  public static final String AUDIT = INTEGRATIONS + "/audit";
+  public static final String HEALTH_LIVE = "/health/live";
+  public static final String HEALTH_READY = "/health/ready";
+  public static final String OPENAPI = "/openapi.json";
+
+  private ApiPaths() {}
+}

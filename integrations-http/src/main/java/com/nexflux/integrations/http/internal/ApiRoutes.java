@@ -1,0 +1,92 @@
+package com.nexflux.integrations.http.internal;
+
+import static com.nexflux.integrations.http.internal.ApiPaths.AUDIT;
+import static com.nexflux.integrations.http.internal.ApiPaths.HEALTH_LIVE;
+import static com.nexflux.integrations.http.internal.ApiPaths.HEALTH_READY;
+import static com.nexflux.integrations.http.internal.ApiPaths.INTEGRATIONS;
+import static com.nexflux.integrations.http.internal.ApiPaths.MQTT;
+import static com.nexflux.integrations.http.internal.ApiPaths.MQTT_TEST;
+import static com.nexflux.integrations.http.internal.ApiPaths.OPENAPI;
+
+import com.nexflux.integrations.core.error.IntegrationsException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import java.util.Objects;
+
+/**
+ * Declares our routes, before-handlers and exception mapping on a Javalin 7 configuration ({@code config.routes}).
+ * Handlers are instance methods closing over the use cases; every one is wrapped by {@link #guard} so an unexpected
+ * exception reaches our mapper as {@link InternalFailure}, never a host's mapper.
+ */
+public final class ApiRoutes {
+  private final MqttHandlers mqtt;
+  private final AccountHandlers accounts;
+  private final SystemHandlers system;
+  private final BearerAuthentication auth;
+  private final ErrorResponses errors;
+
+  public ApiRoutes(MqttHandlers mqtt, AccountHandlers accounts, SystemHandlers system, BearerAuthentication auth,
+      ErrorResponses errors) {
+    this.mqtt = Objects.requireNonNull(mqtt);
+    this.accounts = Objects.requireNonNull(accounts);
+    this.system = Objects.requireNonNull(system);
+    this.auth = Objects.requireNonNull(auth);
+    this.errors = Objects.requireNonNull(errors);
+  }
+
+  /**
+   * Registers everything that belongs to us, scoped to our own paths so a host's other routes are untouched.
+   *
+   * @throws IllegalArgumentException (from Javalin) when the host already has one of our routes
+   */
+  public void mount(JavalinConfig config) {
+    Handler begin = guard(RequestScope::begin);
+    Handler noStore = guard(RequestScope::noStore);
+    Handler authenticate = guard(auth::authenticate);
+    for (String path : new String[] {INTEGRATIONS, INTEGRATIONS + "/*", HEALTH_LIVE, HEALTH_READY, OPENAPI}) {
+      config.routes.before(path, begin);
+    }
+    for (String path : new String[] {INTEGRATIONS, INTEGRATIONS + "/*"}) {
+      config.routes.before(path, noStore);
+      config.routes.before(path, authenticate);
+    }
+
+    config.routes.get(INTEGRATIONS, guard(accounts::overview));
+    config.routes.get(AUDIT, guard(accounts::audit));
+    config.routes.get(MQTT, guard(mqtt::get));
+    config.routes.put(MQTT, guard(mqtt::put));
+    config.routes.delete(MQTT, guard(mqtt::delete));
+    config.routes.post(MQTT_TEST, guard(mqtt::test));
+    config.routes.get(HEALTH_LIVE, guard(system::live));
+    config.routes.get(HEALTH_READY, guard(system::ready));
+    config.routes.get(OPENAPI, guard(system::openApi));
+
+    errors.registerScoped(config);
+  }
+
+  /**
+   * The extras of a server we own: request id and size check on every path (404s included), {@code no-store} on
+   * all of {@code /api/*}, authentication on all of {@code /api/v1/users/me/*}, and mapping of every failure.
+   */
+  public void standalone(JavalinConfig config) {
+    config.routes.before(guard(RequestScope::begin));
+    config.routes.before("/api/*", guard(RequestScope::noStore));
+    config.routes.before(ApiPaths.USER_ROOT + "/*", guard(auth::authenticate));
+    mount(config);
+    errors.registerStandalone(config);
+  }
+
+  /** Lets our own exceptions and Javalin's control-flow responses through; wraps everything else. */
+  static Handler guard(Handler handler) {
+    return ctx -> {
+      try {
+        handler.handle(ctx);
+      } catch (IntegrationsException | HttpResponseException e) {
+        throw e;
+      } catch (Exception e) {
+        throw InternalFailure.translate(e);
+      }
+    };
+  }
+}

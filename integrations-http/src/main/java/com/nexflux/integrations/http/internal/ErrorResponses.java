@@ -1,0 +1,164 @@
+package com.nexflux.integrations.http.internal;
+
+import com.nexflux.integrations.core.error.FieldError;
+import com.nexflux.integrations.core.error.IntegrationsException;
+import com.nexflux.integrations.core.error.NotConfiguredException;
+import com.nexflux.integrations.core.error.NotFoundException;
+import com.nexflux.integrations.core.error.RateLimitedException;
+import com.nexflux.integrations.core.error.SecretUnreadableException;
+import com.nexflux.integrations.core.error.UnauthorizedException;
+import com.nexflux.integrations.core.error.UnavailableException;
+import com.nexflux.integrations.core.error.ValidationException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers in the error envelope
+ * {@code {"success":false,"error":{"code","message","details"}}}.
+ *
+ * <p>{@link #registerScoped} (used by {@code mount}) maps {@link IntegrationsException} and its subclasses only:
+ * our handlers turn everything else they meet into {@link InternalFailure}, so a host's own exceptions keep going to
+ * the host's own mappers. {@link #registerStandalone} additionally maps Javalin's {@link HttpResponseException}s
+ * (404, 405, 413…), every other {@link Exception} and {@link Error}s, which only a server we own may do.
+ *
+ * <p>No answer ever carries a stack trace or an exception's own text for a 500; it is logged with the request id
+ * instead.
+ */
+public final class ErrorResponses {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  /** Fixed text for {@code CREDENTIALS_UNREADABLE}. */
+  public static final String CREDENTIALS_UNREADABLE_MESSAGE =
+      "stored credentials could not be read; save the password again";
+
+  private final JsonResponses json;
+
+  public ErrorResponses(JsonResponses json) {
+    this.json = Objects.requireNonNull(json, "json");
+  }
+
+  /** Maps {@link IntegrationsException} and subclasses; safe on a host's Javalin. */
+  public void registerScoped(JavalinConfig config) {
+    config.routes.exception(IntegrationsException.class, this::integrations);
+  }
+
+  /** Also maps Javalin's own error responses, any other exception and {@link Error}s; standalone servers only. */
+  public void registerStandalone(JavalinConfig config) {
+    config.routes.exception(HttpResponseException.class, this::httpResponse);
+    config.routes.exception(Exception.class, this::unexpected);
+    config.router.javaLangErrorHandler(this::fatal);
+  }
+
+  /** Answers for one of our exceptions. */
+  public void integrations(IntegrationsException e, Context ctx) {
+    String id = RequestScope.requestId(ctx);
+    if (e instanceof ValidationException v) {
+      send(ctx, 400, "VALIDATION_FAILED", v.getMessage(), v.errors());
+    } else if (e instanceof UnauthorizedException) {
+      if (ctx.res().getHeader("WWW-Authenticate") == null) {
+        ctx.header("WWW-Authenticate", BearerAuthentication.CHALLENGE_INVALID);
+      }
+      send(ctx, 401, "UNAUTHORIZED", "A valid bearer token is required", List.of());
+    } else if (e instanceof NotFoundException) {
+      send(ctx, 404, "NOT_FOUND", e.getMessage(), List.of());
+    } else if (e instanceof PayloadTooLargeException) {
+      send(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage(), List.of());
+    } else if (e instanceof RateLimitedException r) {
+      ctx.header("Retry-After", Long.toString(retryAfterSeconds(r.retryAfter())));
+      send(ctx, 429, "RATE_LIMITED", e.getMessage(), List.of());
+    } else if (e instanceof UnavailableException) {
+      LOG.warn("Dependency unavailable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
+      send(ctx, 503, "UNAVAILABLE", e.getMessage(), List.of());
+    } else if (e instanceof NotConfiguredException) {
+      send(ctx, 503, "PROVIDER_NOT_CONFIGURED", e.getMessage(), List.of());
+    } else if (e instanceof SecretUnreadableException) {
+      LOG.warn("Stored credentials unreadable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
+      send(ctx, 500, "CREDENTIALS_UNREADABLE", CREDENTIALS_UNREADABLE_MESSAGE, List.of());
+    } else {
+      internal(ctx, e instanceof InternalFailure && e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  /** Answers for Javalin's own error responses (no route, wrong method, body over Javalin's limit…). */
+  public void httpResponse(HttpResponseException e, Context ctx) {
+    int status = e.getStatus();
+    switch (status) {
+      case 404 -> send(ctx, 404, "NOT_FOUND", "No such endpoint", List.of());
+      case 405 -> {
+        String allowed = e.getDetails().getOrDefault("availableMethods", e.getDetails().get("Available methods"));
+        if (allowed != null) {
+          ctx.header("Allow", allowed);
+        }
+        send(ctx, 405, "METHOD_NOT_ALLOWED", "Method " + ctx.method() + " is not allowed here", List.of());
+      }
+      case 413 -> send(ctx, 413, "PAYLOAD_TOO_LARGE",
+          "The request body is larger than " + RequestScope.MAX_BODY_BYTES + " bytes", List.of());
+      case 400 -> send(ctx, 400, "VALIDATION_FAILED", "Bad request", List.of());
+      case 401 -> integrations(new UnauthorizedException("unauthorized"), ctx);
+      default -> {
+        if (status >= 500) {
+          internal(ctx, e);
+        } else {
+          send(ctx, status, "HTTP_" + status, "Request failed with status " + status, List.of());
+        }
+      }
+    }
+  }
+
+  /** Answers 500 for anything unexpected. */
+  public void unexpected(Exception e, Context ctx) {
+    if (e instanceof IntegrationsException ours) {
+      integrations(ours, ctx);
+    } else {
+      internal(ctx, e);
+    }
+  }
+
+  private void internal(Context ctx, Throwable cause) {
+    String id = RequestScope.requestId(ctx);
+    LOG.error("Internal error [request_id={}] {} {}", id, ctx.method(), ctx.path(), cause);
+    send(ctx, 500, "INTERNAL", internalMessage(id), List.of());
+  }
+
+  /** Last resort for {@link Error}s: Javalin hands us only the servlet response. */
+  private void fatal(HttpServletResponse res, Error error) {
+    String id = res.getHeader(RequestScope.REQUEST_ID_HEADER);
+    LOG.error("Fatal error [request_id={}]", id, error);
+    res.setStatus(500);
+    if (res.isCommitted()) {
+      return;
+    }
+    try {
+      res.setContentType(JsonResponses.JSON);
+      byte[] body = json.mapper().writeValueAsBytes(new Envelopes.Failure(
+          new Envelopes.ErrorBody("INTERNAL", internalMessage(id), List.of())));
+      res.getOutputStream().write(body);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Could not write the 500 answer [request_id={}]", id, e);
+    }
+  }
+
+  private void send(Context ctx, int status, String code, String message, List<FieldError> details) {
+    json.write(ctx, status, new Envelopes.Failure(new Envelopes.ErrorBody(code, message, details)));
+  }
+
+  static String internalMessage(String requestId) {
+    return "Internal error; quote request id " + requestId;
+  }
+
+  static long retryAfterSeconds(Duration retryAfter) {
+    if (retryAfter == null) {
+      return 1;
+    }
+    long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+    return Math.max(1, seconds);
+  }
+}

@@ -1,0 +1,150 @@
+package com.nexflux.integrations.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nexflux.integrations.http.support.ApiFixture;
+import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The shipped OpenAPI document against the routes Javalin really has. */
+class OpenApiDocumentTest {
+  private static final Set<String> HTTP_METHODS =
+      Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+
+  private final ApiFixture api = new ApiFixture();
+  private final JsonNode doc = load();
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private static JsonNode load() {
+    try (InputStream in = IntegrationsApi.class.getResourceAsStream(IntegrationsApi.OPENAPI_RESOURCE)) {
+      assertThat(in).as(IntegrationsApi.OPENAPI_RESOURCE).isNotNull();
+      return new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private Set<String> documentedOperations() {
+    Set<String> ops = new TreeSet<>();
+    doc.get("paths").properties().forEach(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+      if (HTTP_METHODS.contains(method)) {
+        ops.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+      }
+    }));
+    return ops;
+  }
+
+  @Test
+  void documentedOperations_equalTheRoutesOfTheStandaloneServer() {
+    Set<String> registered = api.app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(registered).hasSize(9);
+    assertThat(documentedOperations()).isEqualTo(registered);
+  }
+
+  @Test
+  void documentedOperations_equalTheRoutesThatMountAdds_asSeenByTheHandlerAddedEvent() {
+    Set<String> added = new TreeSet<>();
+    Javalin host = Javalin.create(config -> {
+      config.events.handlerAdded((HandlerMetaInfo info) -> {
+        if (info.getHttpMethod().isHttpMethod()) {
+          added.add(info.getHttpMethod().name() + " " + info.getPath());
+        }
+      });
+      api.api.mount(config);
+    });
+    assertThat(host).isNotNull();
+    assertThat(documentedOperations()).isEqualTo(added);
+  }
+
+  @Test
+  void everyReferenceResolves() {
+    List<String> refs = new ArrayList<>();
+    collectRefs(doc, refs);
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/");
+      assertThat(doc.at(ref.substring(1)).isMissingNode()).as(ref).isFalse();
+    }
+  }
+
+  @Test
+  void userRoutesNeedTheBearerScheme_publicRoutesDoNot() {
+    assertThat(doc.at("/components/securitySchemes/bearerAuth/scheme").asText()).isEqualTo("bearer");
+    doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+      if (!HTTP_METHODS.contains(op.getKey())) {
+        return;
+      }
+      JsonNode security = op.getValue().get("security");
+      JsonNode responses = op.getValue().get("responses");
+      String where = op.getKey() + " " + path.getKey();
+      assertThat(responses.has("200")).as(where).isTrue();
+      assertThat(responses.has("500")).as(where).isTrue();
+      if (path.getKey().startsWith("/api/v1/users/me/")) {
+        assertThat(security.toString()).as(where).isEqualTo("[{\"bearerAuth\":[]}]");
+        assertThat(responses.has("401")).as(where).isTrue();
+        assertThat(responses.has("413")).as(where).isTrue();
+      } else {
+        assertThat(security.toString()).as(where).isEqualTo("[]");
+      }
+    }));
+  }
+
+  @Test
+  void everyErrorCodeIsDocumented() {
+    Set<String> codes = new TreeSet<>();
+    doc.at("/components/schemas/Error/properties/code/enum").forEach(c -> codes.add(c.asText()));
+    assertThat(codes).containsExactlyInAnyOrder("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND",
+        "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "UNAVAILABLE", "PROVIDER_NOT_CONFIGURED",
+        "CREDENTIALS_UNREADABLE", "INTERNAL");
+  }
+
+  @Test
+  void theRequestSchemaMatchesTheBodyTheServerAccepts() {
+    Set<String> documented = new TreeSet<>();
+    doc.at("/components/schemas/MqttSettingsRequest/properties").fieldNames().forEachRemaining(documented::add);
+    assertThat(documented).containsExactlyInAnyOrder("enabled", "broker_url", "username", "password",
+        "use_authentication", "device_id", "topic_prefix");
+    // every documented field is accepted (an unknown one would be a 400)
+    StringBuilder body = new StringBuilder("{");
+    for (String field : documented) {
+      body.append(body.length() > 1 ? "," : "").append('"').append(field).append("\":null");
+    }
+    assertThat(api.put("/api/v1/users/me/integrations/mqtt", body.append('}').toString()).statusCode())
+        .isEqualTo(200);
+  }
+
+  private static void collectRefs(JsonNode node, List<String> refs) {
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (e.getKey().equals("$ref")) {
+          refs.add(e.getValue().asText());
+        } else {
+          collectRefs(e.getValue(), refs);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(child -> collectRefs(child, refs));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package com.nexflux.integrations.http.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.http.Authenticator;
+import com.nexflux.integrations.http.IntegrationsApi;
+import com.nexflux.integrations.http.JwtAuthenticator;
+import com.nexflux.integrations.http.ReadinessCheck;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A standalone server ({@link IntegrationsApi#createServer()}) on 127.0.0.1 with a random port, in-memory doubles
+ * behind it, an HS256 authenticator and a real {@link HttpClient}.
+ */
+public final class ApiFixture implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  public final byte[] secret = new byte[32];
+  public final UUID userUuid = UUID.randomUUID();
+  public final UserId user = new UserId(userUuid);
+  public final FakeMqtt mqtt = new FakeMqtt();
+  public final FakeAccounts accounts = new FakeAccounts();
+  public final FakeOverview overview = new FakeOverview();
+  public final FakeAuditTrail audit = new FakeAuditTrail();
+  public volatile ReadinessCheck readiness = () -> { };
+  public final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  public final Javalin app;
+  public final IntegrationsApi api;
+  public final String token;
+
+  public ApiFixture() {
+    this(null);
+  }
+
+  /** @param authenticator {@code null} for HS256 with {@link #secret}, {@link Tokens#ISSUER} and {@link Tokens#AUDIENCE} */
+  public ApiFixture(Authenticator authenticator) {
+    new SecureRandom().nextBytes(secret);
+    Authenticator auth = authenticator != null ? authenticator
+        : JwtAuthenticator.hs256(secret, Tokens.ISSUER, Tokens.AUDIENCE);
+    api = IntegrationsApi.builder()
+        .mqtt(mqtt)
+        .overview(overview)
+        .auditTrail(audit)
+        .accounts(accounts)
+        .authenticator(auth)
+        .readiness(() -> readiness.check())
+        .build();
+    app = api.createServer().start("127.0.0.1", 0);
+    token = JwtAuthenticator.issueHs256(secret, user, Tokens.ISSUER, Tokens.AUDIENCE, Duration.ofMinutes(5));
+  }
+
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + app.port() + pathAndQuery);
+  }
+
+  public HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30));
+  }
+
+  /** An authenticated request. */
+  public HttpRequest.Builder authed(String pathAndQuery) {
+    return request(pathAndQuery).header("Authorization", "Bearer " + token);
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request) {
+    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(authed(path).GET());
+  }
+
+  public HttpResponse<String> put(String path, String body) {
+    return send(authed(path).PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type",
+        "application/json"));
+  }
+
+  public HttpResponse<String> post(String path, String body) {
+    return send(authed(path).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type",
+        "application/json"));
+  }
+
+  public static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+  }
+
+  /**
+   * Stops without the graceful drain: the client's idle keep-alive connection would otherwise hold every test for
+   * Jetty's 1 s shutdown idle timeout. {@code GracefulShutdownTest} covers the drain.
+   */
+  @Override
+  public void close() {
+    app.jettyServer().server().setStopTimeout(0);
+    app.stop();
+  }
+}
