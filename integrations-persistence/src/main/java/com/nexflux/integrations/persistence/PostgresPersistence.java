@@ -1,0 +1,49 @@
+package com.nexflux.integrations.persistence;
+
+import com.nexflux.integrations.core.port.out.AuditLog;
+import com.nexflux.integrations.core.port.out.MqttIntegrationRepository;
+import com.nexflux.integrations.core.port.out.UserDirectory;
+import com.nexflux.integrations.persistence.internal.Db;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The PostgreSQL adapters of the core's outgoing ports, built on one shared JDBI over one {@link DataSource}.
+ * Constructing it runs nothing and opens no connection; call {@link Migrations#migrate(DataSource)} first and
+ * {@link #health()} to probe. It does not own the data source: closing the pool stays with the caller.
+ */
+public final class PostgresPersistence {
+  private final JdbiMqttIntegrationRepository mqttRepository;
+  private final JdbiAuditLog auditLog;
+  private final JdbiUserDirectory userDirectory;
+  private final DatabaseHealth health;
+
+  /** @param dataSource the database (typically a pool from {@link DataSources#create}); not closed by this */
+  public PostgresPersistence(DataSource dataSource) {
+    Jdbi jdbi = Db.jdbi(dataSource);
+    this.mqttRepository = new JdbiMqttIntegrationRepository(jdbi);
+    this.auditLog = new JdbiAuditLog(jdbi);
+    this.userDirectory = new JdbiUserDirectory(jdbi);
+    this.health = new DatabaseHealth(jdbi);
+  }
+
+  /** @return the MQTT integration repository */
+  public MqttIntegrationRepository mqttRepository() {
+    return mqttRepository;
+  }
+
+  /** @return the audit log */
+  public AuditLog auditLog() {
+    return auditLog;
+  }
+
+  /** @return the users directory */
+  public UserDirectory userDirectory() {
+    return userDirectory;
+  }
+
+  /** @return the database probe */
+  public DatabaseHealth health() {
+    return health;
+  }
+}
