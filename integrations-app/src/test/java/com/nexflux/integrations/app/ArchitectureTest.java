@@ -19,6 +19,7 @@ class ArchitectureTest {
   static void importClasses() {
     classes = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar")) // sibling modules' test fixtures
         .importPackages(BASE);
   }
 
