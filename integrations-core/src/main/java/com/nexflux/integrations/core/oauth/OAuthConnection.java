@@ -1,0 +1,85 @@
+package com.nexflux.integrations.core.oauth;
+
+import com.nexflux.integrations.core.domain.EncryptedSecret;
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.domain.UserId;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A user's stored OAuth connection to one provider: encrypted tokens, their expiry, the granted scopes, the
+ * provider account, and provider-specific non-secret settings (stored in {@code config}).
+ *
+ * @param userId the owner
+ * @param provider the provider
+ * @param status connected or needs re-authorization
+ * @param accountId the provider account's stable id (e.g. GitHub's numeric user id)
+ * @param accessToken the encrypted access token ({@code null} once cleared)
+ * @param refreshToken the encrypted refresh token, or {@code null}
+ * @param tokenExpiresAt when the access token expires, or {@code null}
+ * @param refreshTokenExpiresAt when the refresh token expires, or {@code null}
+ * @param scopes the granted scopes
+ * @param config non-secret provider settings and profile (JSON-compatible values: String, Boolean, Number, List, Map)
+ * @param connectedAt when the user connected
+ * @param updatedAt last change
+ * @param credentialsVersion grows with every token change (compare-and-set guard)
+ */
+public record OAuthConnection(
+    UserId userId,
+    Provider provider,
+    ConnectionStatus status,
+    String accountId,
+    EncryptedSecret accessToken,
+    EncryptedSecret refreshToken,
+    Instant tokenExpiresAt,
+    Instant refreshTokenExpiresAt,
+    List<String> scopes,
+    Map<String, Object> config,
+    Instant connectedAt,
+    Instant updatedAt,
+    long credentialsVersion) {
+
+  /** The {@code SecretContext} field names of the two tokens. */
+  public static final String ACCESS_TOKEN_FIELD = "access_token";
+  public static final String REFRESH_TOKEN_FIELD = "refresh_token";
+
+  public OAuthConnection {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(connectedAt, "connectedAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    scopes = List.copyOf(scopes);
+    config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config));
+  }
+
+  /** @return a copy with new tokens (keeping the old refresh token when the provider sent none) */
+  public OAuthConnection withTokens(EncryptedSecret access, EncryptedSecret refresh, Instant expiresAt,
+      Instant refreshExpiresAt, List<String> newScopes, Instant now) {
+    return new OAuthConnection(userId, provider, ConnectionStatus.CONNECTED, accountId, access,
+        refresh == null ? refreshToken : refresh, expiresAt,
+        refresh == null ? refreshTokenExpiresAt : refreshExpiresAt,
+        newScopes.isEmpty() ? scopes : newScopes, config, connectedAt, now, credentialsVersion + 1);
+  }
+
+  /** @return a copy marked as needing re-authorization, with both tokens cleared */
+  public OAuthConnection needingReauth(Instant now) {
+    return new OAuthConnection(userId, provider, ConnectionStatus.NEEDS_REAUTH, accountId, null, null, null, null,
+        scopes, config, connectedAt, now, credentialsVersion + 1);
+  }
+
+  /** @return a copy with different non-secret settings */
+  public OAuthConnection withConfig(Map<String, Object> newConfig, Instant now) {
+    return new OAuthConnection(userId, provider, status, accountId, accessToken, refreshToken, tokenExpiresAt,
+        refreshTokenExpiresAt, scopes, newConfig, connectedAt, now, credentialsVersion);
+  }
+
+  @Override
+  public String toString() {
+    return "OAuthConnection[user=" + userId + ", provider=" + provider.key() + ", status=" + status.key()
+        + ", expires=" + tokenExpiresAt + ", version=" + credentialsVersion + "]";
+  }
+}
