@@ -24,6 +24,12 @@ import java.util.Map;
  * @param mqttTestsPerMinute {@code MQTT_TEST_RATE_LIMIT_PER_MINUTE}, default 10
  * @param outboundAllowedNetworks {@code OUTBOUND_ALLOWED_NETWORKS}: CIDRs let through the outbound guard
  * @param provisionUsers {@code USERS_AUTO_PROVISION}, default true
+ * @param github GitHub OAuth settings ({@code GITHUB_*}), or {@code null} when GitHub is not configured
+ * @param frontendUrl {@code FRONTEND_URL}: where OAuth callbacks send the browser, default {@code http://localhost:3000}
+ * @param projectsDir {@code PROJECTS_DIR}: project files for GitHub sync, default {@code ./projects}
+ * @param internalApiToken {@code INTERNAL_API_TOKEN}: bearer token of {@code /internal/**}; unset disables it
+ * @param tokenRefreshWindowMinutes {@code TOKEN_REFRESH_WINDOW_MINUTES}: the sweeper refreshes tokens expiring
+ *     within this window, default 15
  */
 public record Configuration(
     String bindHost,
@@ -41,7 +47,30 @@ public record Configuration(
     long mqttTestTimeoutMs,
     int mqttTestsPerMinute,
     String outboundAllowedNetworks,
-    boolean provisionUsers) {
+    boolean provisionUsers,
+    GitHub github,
+    String frontendUrl,
+    Path projectsDir,
+    String internalApiToken,
+    int tokenRefreshWindowMinutes) {
+
+  /**
+   * GitHub OAuth app settings.
+   *
+   * @param clientId {@code GITHUB_CLIENT_ID}
+   * @param clientSecret {@code GITHUB_CLIENT_SECRET}
+   * @param callbackUrl {@code GITHUB_CALLBACK_URL}, default {@code http://localhost:8005/api/v1/auth/github/callback}
+   * @param scopes {@code GITHUB_SCOPES} (space-separated), default {@code repo read:user user:email}
+   * @param oauthBaseUrl {@code GITHUB_OAUTH_BASE_URL}, default {@code https://github.com}
+   * @param apiBaseUrl {@code GITHUB_API_BASE_URL}, default {@code https://api.github.com}
+   */
+  public record GitHub(String clientId, String clientSecret, String callbackUrl, String scopes, String oauthBaseUrl,
+      String apiBaseUrl) {
+    @Override
+    public String toString() {
+      return "GitHub[clientId=" + clientId + ", callbackUrl=" + callbackUrl + ", scopes=" + scopes + "]";
+    }
+  }
 
   /** Thrown for a setting that cannot be used; its message is one line naming the variable. */
   public static final class ConfigurationException extends RuntimeException {
@@ -70,6 +99,20 @@ public record Configuration(
     int perMinute = intValue(env, "MQTT_TEST_RATE_LIMIT_PER_MINUTE", 10, 1, 100_000, problems);
     boolean provision = boolValue(env, "USERS_AUTO_PROVISION", true, problems);
     String keysetFile = blankToNull(env.get("INTEGRATIONS_KEYSET_FILE"));
+    int refreshWindow = intValue(env, "TOKEN_REFRESH_WINDOW_MINUTES", 15, 1, 24 * 60, problems);
+    GitHub github = null;
+    String ghId = blankToNull(env.get("GITHUB_CLIENT_ID"));
+    String ghSecret = blankToNull(env.get("GITHUB_CLIENT_SECRET"));
+    if (ghId != null && ghSecret != null) {
+      github = new GitHub(ghId, ghSecret,
+          url(env, "GITHUB_CALLBACK_URL", "http://localhost:8005/api/v1/auth/github/callback", problems),
+          env.getOrDefault("GITHUB_SCOPES", "repo read:user user:email"),
+          url(env, "GITHUB_OAUTH_BASE_URL", "https://github.com", problems),
+          url(env, "GITHUB_API_BASE_URL", "https://api.github.com", problems));
+    } else if (ghId != null || ghSecret != null) {
+      problems.add("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+    }
+    String frontend = url(env, "FRONTEND_URL", "http://localhost:3000", problems);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(String.join("; ", problems));
     }
@@ -89,7 +132,31 @@ public record Configuration(
         timeout,
         perMinute,
         env.getOrDefault("OUTBOUND_ALLOWED_NETWORKS", ""),
-        provision);
+        provision,
+        github,
+        frontend,
+        Path.of(env.getOrDefault("PROJECTS_DIR", "./projects")),
+        blankToNull(env.get("INTERNAL_API_TOKEN")),
+        refreshWindow);
+  }
+
+  private static String url(Map<String, String> env, String name, String dflt, List<String> problems) {
+    String v = blankToNull(env.get(name));
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      java.net.URI u = new java.net.URI(v.trim());
+      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+          || u.getHost() == null) {
+        problems.add(name + " must be an http or https URL");
+        return dflt;
+      }
+      return v.trim();
+    } catch (java.net.URISyntaxException e) {
+      problems.add(name + " must be an http or https URL");
+      return dflt;
+    }
   }
 
   private static int intValue(Map<String, String> env, String name, int dflt, int min, int max, List<String> problems) {
