@@ -13,14 +13,20 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.nexflux.integrations.core.port.in.Accounts;
 import com.nexflux.integrations.core.port.in.AuditTrail;
+import com.nexflux.integrations.core.port.in.GitHubIntegrations;
 import com.nexflux.integrations.core.port.in.IntegrationsOverview;
 import com.nexflux.integrations.core.port.in.MqttIntegrations;
+import com.nexflux.integrations.core.port.in.OAuthFlows;
 import com.nexflux.integrations.http.internal.AccountHandlers;
 import com.nexflux.integrations.http.internal.ApiRoutes;
 import com.nexflux.integrations.http.internal.BearerAuthentication;
+import com.nexflux.integrations.http.internal.CookieSecurity;
 import com.nexflux.integrations.http.internal.ErrorResponses;
+import com.nexflux.integrations.http.internal.GitHubHandlers;
+import com.nexflux.integrations.http.internal.InternalHandlers;
 import com.nexflux.integrations.http.internal.JsonResponses;
 import com.nexflux.integrations.http.internal.MqttHandlers;
+import com.nexflux.integrations.http.internal.OAuthHandlers;
 import com.nexflux.integrations.http.internal.RequestBodies;
 import com.nexflux.integrations.http.internal.RequestScope;
 import com.nexflux.integrations.http.internal.SystemHandlers;
@@ -37,18 +43,30 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 /**
  * The REST API of NexFlux Integrations on Javalin 7.
  *
- * <p>Routes (all answers are JSON in the envelope {@code {"success":true,"data":…}} or
- * {@code {"success":false,"error":{"code","message","details"}}}, and carry {@code X-Request-Id}):
+ * <p>Routes (all JSON answers are in the envelope {@code {"success":true,"data":…}} or
+ * {@code {"success":false,"error":{"code","message","details"}}}, and every answer carries {@code X-Request-Id}):
  * <ul>
  *   <li>{@code GET /api/v1/users/me/integrations} — every provider with the caller's status;</li>
  *   <li>{@code GET|PUT|DELETE /api/v1/users/me/integrations/mqtt} — the caller's MQTT settings;</li>
  *   <li>{@code POST /api/v1/users/me/integrations/mqtt/test} — test the saved settings (no body, a blank body or
  *       {@code {}}) or the settings in the body, without holding a Jetty thread;</li>
  *   <li>{@code GET /api/v1/users/me/integrations/audit?limit=&cursor=} — the caller's audit trail;</li>
+ *   <li>{@code GET|PUT|DELETE /api/v1/users/me/integrations/github} — the caller's GitHub connection, its
+ *       auto-sync flag and selected repositories; {@code POST …/github/sync} queues a sync (202 and
+ *       {@code Location}); {@code GET …/github/syncs[/{id}]} reads the caller's sync jobs;</li>
+ *   <li>{@code GET /api/v1/auth/github/connect} — starts a GitHub OAuth flow: a link for the bearer token's user,
+ *       a sign-in without a token; sets the flow cookie and redirects (302) to GitHub, or answers
+ *       {@code {"authorization_url"}} to {@code Accept: application/json};</li>
+ *   <li>{@code GET /api/v1/auth/github/callback} — completes it: 302 to the URI the core chooses, never to a URL
+ *       from the request;</li>
+ *   <li>{@code POST /internal/v1/projects/changed} — for NexFlux services that do not embed the library: a
+ *       project changed, queue auto-sync; authenticated by {@link Builder#internalApiToken}, 404 without one;</li>
  *   <li>{@code GET /health/live}, {@code GET /health/ready}, {@code GET /openapi.json} — no authentication.</li>
  * </ul>
  * {@code /api/v1/users/me/...} requests need {@code Authorization: Bearer <token>}; bodies are limited to
- * {@value #MAX_REQUEST_BYTES} bytes. The document at {@link #OPENAPI_RESOURCE} describes all of it.
+ * {@value #MAX_REQUEST_BYTES} bytes. Without {@link Builder#github} or {@link Builder#oauthFlows} the GitHub and
+ * OAuth routes still exist and answer 503 {@code PROVIDER_NOT_CONFIGURED}. The document at
+ * {@link #OPENAPI_RESOURCE} describes all of it.
  *
  * <p>Instances are immutable and thread-safe; one instance may be mounted on several Javalin configurations.
  *
@@ -77,11 +95,17 @@ public final class IntegrationsApi {
         new MqttHandlers(b.mqtt, auth, bodies, json),
         new AccountHandlers(b.overview, b.auditTrail, auth, json),
         new SystemHandlers(b.readiness, loadOpenApi(), json),
+        new GitHubHandlers(b.github, auth, bodies, json),
+        new OAuthHandlers(b.oauthFlows, auth, json, new CookieSecurity(b.publicBaseUrlIsHttps, b.trustForwardedProto)),
+        new InternalHandlers(b.github, b.internalApiToken, bodies, json),
         auth,
         new ErrorResponses(json));
   }
 
-  /** @return a builder; every use case, the accounts port and the authenticator are required */
+  /**
+   * @return a builder; the MQTT, overview and audit use cases, the accounts port and the authenticator are
+   *     required, GitHub, OAuth and the internal token are optional
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -89,9 +113,12 @@ public final class IntegrationsApi {
   /**
    * Registers our routes on a host's Javalin configuration, inside its {@code Javalin.create(config -> …)}.
    *
-   * <p>What is registered, all scoped to our paths ({@code /api/v1/users/me/integrations[/*]}, {@code /health/live},
+   * <p>What is registered, all scoped to our paths ({@code /api/v1/users/me/integrations[/*]}, the two exact
+   * {@code /api/v1/auth/github/…} paths, {@code /internal/v1/projects/changed}, {@code /health/live},
    * {@code /health/ready}, {@code /openapi.json}): the routes; before-handlers that assign the request id, mark
-   * {@code /api} answers {@code no-store}, reject declared bodies over 64 KiB and authenticate the caller; and an
+   * our {@code /api} and {@code /internal} answers {@code no-store}, reject declared bodies over 64 KiB and
+   * authenticate the caller of {@code /api/v1/users/me/integrations[/*]} (not of the OAuth routes, which a browser
+   * reaches by navigation, nor of the internal one, which checks its own service token); and an
    * exception handler for {@link com.nexflux.integrations.core.error.IntegrationsException} and its subclasses.
    * Unexpected exceptions inside our handlers are wrapped so that they reach that handler too.
    *
@@ -176,12 +203,20 @@ public final class IntegrationsApi {
 
   /** Collects the ports the API calls. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
+    /** The shortest {@link #internalApiToken} accepted. */
+    public static final int MIN_INTERNAL_TOKEN_CHARS = 32;
+
     private MqttIntegrations mqtt;
     private IntegrationsOverview overview;
     private AuditTrail auditTrail;
     private Accounts accounts;
     private Authenticator authenticator;
     private ReadinessCheck readiness;
+    private OAuthFlows oauthFlows;
+    private GitHubIntegrations github;
+    private String internalApiToken;
+    private boolean publicBaseUrlIsHttps;
+    private boolean trustForwardedProto;
 
     private Builder() {}
 
@@ -218,6 +253,65 @@ public final class IntegrationsApi {
     /** Backs {@code GET /health/ready} (optional; without one the service always reports ready). */
     public Builder readiness(ReadinessCheck readiness) {
       this.readiness = Objects.requireNonNull(readiness, "readiness");
+      return this;
+    }
+
+    /**
+     * The OAuth flows behind {@code GET /api/v1/auth/github/connect|callback} (optional; without them both answer
+     * 503 {@code PROVIDER_NOT_CONFIGURED}).
+     */
+    public Builder oauthFlows(OAuthFlows oauthFlows) {
+      this.oauthFlows = Objects.requireNonNull(oauthFlows, "oauthFlows");
+      return this;
+    }
+
+    /**
+     * The GitHub use cases behind {@code /api/v1/users/me/integrations/github[/…]} and
+     * {@code POST /internal/v1/projects/changed} (optional; without them those answer 503
+     * {@code PROVIDER_NOT_CONFIGURED}).
+     */
+    public Builder github(GitHubIntegrations github) {
+      this.github = Objects.requireNonNull(github, "github");
+      return this;
+    }
+
+    /**
+     * The shared service token of {@code POST /internal/v1/projects/changed}, the endpoint for NexFlux services that
+     * do not embed this library: they send {@code Authorization: Bearer <token>}, compared in constant time. With
+     * {@code null} (the default) the endpoint is disabled and answers 404.
+     *
+     * @param token {@code null}, or at least {@value #MIN_INTERNAL_TOKEN_CHARS} printable ASCII characters
+     *     without spaces (e.g. 32 random bytes, base64url)
+     * @throws IllegalArgumentException for a shorter token or one with other characters
+     */
+    public Builder internalApiToken(String token) {
+      if (token != null && (token.length() < MIN_INTERNAL_TOKEN_CHARS || !token.chars().allMatch(
+          c -> c > 0x20 && c < 0x7f))) {
+        throw new IllegalArgumentException("internalApiToken must be at least " + MIN_INTERNAL_TOKEN_CHARS
+            + " printable ASCII characters without spaces");
+      }
+      this.internalApiToken = token;
+      return this;
+    }
+
+    /**
+     * Declares that browsers reach this service over HTTPS (its public base URL is {@code https://}), even when
+     * TLS ends at a proxy in front of it: the OAuth flow cookie is then always {@code Secure} and named
+     * {@code __Host-nexflux_oauth_github}. Default {@code false}: decided per request (see
+     * {@link #trustForwardedProto}). Set it in every HTTPS deployment.
+     */
+    public Builder publicBaseUrlIsHttps(boolean https) {
+      this.publicBaseUrlIsHttps = https;
+      return this;
+    }
+
+    /**
+     * Believe {@code X-Forwarded-Proto} (its first value) when deciding whether the OAuth flow cookie is
+     * {@code Secure}. Only for servers reachable solely through a proxy that sets the header; ignored when
+     * {@link #publicBaseUrlIsHttps} is set. Default {@code false}: only TLS seen by Jetty itself counts.
+     */
+    public Builder trustForwardedProto(boolean trust) {
+      this.trustForwardedProto = trust;
       return this;
     }
 

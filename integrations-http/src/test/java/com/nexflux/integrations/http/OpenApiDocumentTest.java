@@ -58,7 +58,7 @@ class OpenApiDocumentTest {
         .filter(e -> e.method.isHttpMethod())
         .map(e -> e.method.name() + " " + e.path)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(registered).hasSize(9);
+    assertThat(registered).hasSize(18);
     assertThat(documentedOperations()).isEqualTo(registered);
   }
 
@@ -89,8 +89,9 @@ class OpenApiDocumentTest {
   }
 
   @Test
-  void userRoutesNeedTheBearerScheme_publicRoutesDoNot() {
+  void userRoutesNeedTheBearerScheme_internalRoutesTheServiceToken_connectEither_publicRoutesNone() {
     assertThat(doc.at("/components/securitySchemes/bearerAuth/scheme").asText()).isEqualTo("bearer");
+    assertThat(doc.at("/components/securitySchemes/internalBearer/scheme").asText()).isEqualTo("bearer");
     doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
       if (!HTTP_METHODS.contains(op.getKey())) {
         return;
@@ -98,12 +99,22 @@ class OpenApiDocumentTest {
       JsonNode security = op.getValue().get("security");
       JsonNode responses = op.getValue().get("responses");
       String where = op.getKey() + " " + path.getKey();
-      assertThat(responses.has("200")).as(where).isTrue();
+      assertThat(responses.fieldNames()).toIterable().as(where)
+          .anyMatch(status -> status.startsWith("2") || status.startsWith("3"));
       assertThat(responses.has("500")).as(where).isTrue();
       if (path.getKey().startsWith("/api/v1/users/me/")) {
         assertThat(security.toString()).as(where).isEqualTo("[{\"bearerAuth\":[]}]");
         assertThat(responses.has("401")).as(where).isTrue();
         assertThat(responses.has("413")).as(where).isTrue();
+      } else if (path.getKey().startsWith("/internal/")) {
+        assertThat(security.toString()).as(where).isEqualTo("[{\"internalBearer\":[]}]");
+        assertThat(responses.has("401")).as(where).isTrue();
+        assertThat(responses.has("404")).as(where).isTrue();
+      } else if (path.getKey().equals("/api/v1/auth/github/connect")) {
+        // optional: a token links, no token signs in
+        assertThat(security.toString()).as(where).isEqualTo("[{},{\"bearerAuth\":[]}]");
+        assertThat(responses.has("302")).as(where).isTrue();
+        assertThat(responses.has("401")).as(where).isTrue();
       } else {
         assertThat(security.toString()).as(where).isEqualTo("[]");
       }
@@ -115,8 +126,8 @@ class OpenApiDocumentTest {
     Set<String> codes = new TreeSet<>();
     doc.at("/components/schemas/Error/properties/code/enum").forEach(c -> codes.add(c.asText()));
     assertThat(codes).containsExactlyInAnyOrder("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND",
-        "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "UNAVAILABLE", "PROVIDER_NOT_CONFIGURED",
-        "CREDENTIALS_UNREADABLE", "INTERNAL");
+        "METHOD_NOT_ALLOWED", "NEEDS_REAUTH", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "UNAVAILABLE",
+        "PROVIDER_NOT_CONFIGURED", "PROVIDER_ERROR", "CREDENTIALS_UNREADABLE", "INTERNAL");
   }
 
   @Test
@@ -132,6 +143,42 @@ class OpenApiDocumentTest {
     }
     assertThat(api.put("/api/v1/users/me/integrations/mqtt", body.append('}').toString()).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void theGitHubSchemasNameExactlyTheFieldsTheServerSendsAndAccepts() {
+    try (ApiFixture gh = ApiFixture.withGitHub()) {
+      JsonNode view = ApiFixture.json(gh.get("/api/v1/users/me/integrations/github")).get("data");
+      assertThat(names(doc.at("/components/schemas/GitHubIntegration/properties"))).isEqualTo(names(view));
+      assertThat(names(doc.at("/components/schemas/GitHubIntegration/required"))).isEqualTo(names(view));
+      assertThat(names(doc.at("/components/schemas/GitHubRepository/properties")))
+          .isEqualTo(names(view.get("repositories").get(0)));
+      JsonNode job = ApiFixture.json(gh.get("/api/v1/users/me/integrations/github/syncs")).get("data");
+      assertThat(names(doc.at("/components/schemas/SyncJobList/properties"))).isEqualTo(names(job));
+      assertThat(names(doc.at("/components/schemas/SyncJob/properties"))).isEqualTo(names(job.get("items").get(0)));
+
+      // every documented request field is accepted
+      assertThat(names(doc.at("/components/schemas/GitHubSettingsRequest/properties")))
+          .containsExactlyInAnyOrder("auto_sync", "selected_repos");
+      assertThat(gh.put("/api/v1/users/me/integrations/github", "{\"auto_sync\":null,\"selected_repos\":null}")
+          .statusCode()).isEqualTo(200);
+      assertThat(names(doc.at("/components/schemas/SyncRequest/properties")))
+          .containsExactlyInAnyOrder("repository_id", "project_ids");
+      assertThat(names(doc.at("/components/schemas/ProjectChanged/properties")))
+          .containsExactlyInAnyOrder("user_id", "project_id");
+      assertThat(names(doc.at("/components/schemas/AuthorizationUrl/properties")))
+          .containsExactly("authorization_url");
+    }
+  }
+
+  private static Set<String> names(JsonNode node) {
+    Set<String> out = new TreeSet<>();
+    if (node.isArray()) {
+      node.forEach(n -> out.add(n.asText()));
+    } else {
+      node.fieldNames().forEachRemaining(out::add);
+    }
+    return out;
   }
 
   private static void collectRefs(JsonNode node, List<String> refs) {

@@ -7,6 +7,7 @@ import com.nexflux.integrations.http.Authenticator;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Authenticates {@code /api/v1/users/me/...} requests: {@code Authorization: Bearer <token>} (the header only; a
@@ -60,6 +61,30 @@ public final class BearerAuthentication {
     }
     ctx.attribute(ATTRIBUTE, user);
     return user;
+  }
+
+  /**
+   * For routes that serve anonymous and authenticated callers alike ({@code GET /api/v1/auth/github/connect}):
+   * no {@code Authorization} header (or a blank one) is anonymous; any other header must carry a valid bearer
+   * token, else 401, so that a broken token never silently turns a link into a sign-in.
+   *
+   * @return the authenticated caller, or empty when the request carries no credentials
+   * @throws UnauthorizedException when credentials were sent but are not a valid bearer token
+   */
+  public Optional<UserId> optionalUser(Context ctx) {
+    UserId known = ctx.attribute(ATTRIBUTE);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    String authorization = ctx.header("Authorization");
+    if (authorization == null || authorization.isBlank()) {
+      return Optional.empty();
+    }
+    if (bearerToken(authorization) == null) {
+      ctx.header("WWW-Authenticate", CHALLENGE_INVALID);
+      throw new UnauthorizedException("malformed authorization header");
+    }
+    return Optional.of(user(ctx));
   }
 
   /** @return the token of a {@code Bearer} authorization header, or {@code null} when there is none */

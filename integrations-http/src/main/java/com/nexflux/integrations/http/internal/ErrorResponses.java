@@ -9,6 +9,9 @@ import com.nexflux.integrations.core.error.SecretUnreadableException;
 import com.nexflux.integrations.core.error.UnauthorizedException;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.error.ValidationException;
+import com.nexflux.integrations.core.oauth.OAuthGrantException;
+import com.nexflux.integrations.core.oauth.OAuthProtocolException;
+import com.nexflux.integrations.core.oauth.ReauthRequiredException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -38,6 +41,11 @@ public final class ErrorResponses {
   /** Fixed text for {@code CREDENTIALS_UNREADABLE}. */
   public static final String CREDENTIALS_UNREADABLE_MESSAGE =
       "stored credentials could not be read; save the password again";
+
+  /** Fixed text for {@code NEEDS_REAUTH} from a refused grant. */
+  public static final String GRANT_REFUSED_MESSAGE = "The provider refused the grant; connect the integration again";
+  /** Fixed text for {@code PROVIDER_ERROR}: the provider's own reason is logged, not sent. */
+  public static final String PROVIDER_ERROR_MESSAGE = "The provider's answer could not be used; try again later";
 
   private final JsonResponses json;
 
@@ -79,6 +87,14 @@ public final class ErrorResponses {
       send(ctx, 503, "UNAVAILABLE", e.getMessage(), List.of());
     } else if (e instanceof NotConfiguredException) {
       send(ctx, 503, "PROVIDER_NOT_CONFIGURED", e.getMessage(), List.of());
+    } else if (e instanceof ReauthRequiredException) {
+      send(ctx, 409, "NEEDS_REAUTH", e.getMessage(), List.of());
+    } else if (e instanceof OAuthGrantException) {
+      send(ctx, 409, "NEEDS_REAUTH", GRANT_REFUSED_MESSAGE, List.of());
+    } else if (e instanceof OAuthProtocolException) {
+      LOG.warn("Provider answer unusable [request_id={}] {} {}: {}", id, ctx.method(), ctx.path(),
+          String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
+      send(ctx, 502, "PROVIDER_ERROR", PROVIDER_ERROR_MESSAGE, List.of());
     } else if (e instanceof SecretUnreadableException) {
       LOG.warn("Stored credentials unreadable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
       send(ctx, 500, "CREDENTIALS_UNREADABLE", CREDENTIALS_UNREADABLE_MESSAGE, List.of());

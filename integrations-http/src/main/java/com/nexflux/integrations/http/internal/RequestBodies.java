@@ -12,7 +12,6 @@ import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Reads request bodies: at most {@link RequestScope#MAX_BODY_BYTES}, strict JSON (no unknown fields, no duplicate
@@ -109,10 +108,15 @@ public final class RequestBodies {
 
   private static String fieldOf(JsonMappingException e) {
     List<JsonMappingException.Reference> path = e.getPath();
-    String field = path.stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."));
-    return field.isEmpty() ? BODY : clip(field);
+    StringBuilder field = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        field.append(field.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        field.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return field.length() == 0 ? BODY : clip(field.toString());
   }
 
   private static String expectation(Class<?> target) {

@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A standalone server ({@link IntegrationsApi#createServer()}) on 127.0.0.1 with a random port, in-memory doubles
@@ -33,8 +34,13 @@ public final class ApiFixture implements AutoCloseable {
   public final FakeAccounts accounts = new FakeAccounts();
   public final FakeOverview overview = new FakeOverview();
   public final FakeAuditTrail audit = new FakeAuditTrail();
+  /** Wired only by {@link #withGitHub}. */
+  public final FakeGitHub github = new FakeGitHub();
+  /** Wired only by {@link #withGitHub}. */
+  public final FakeOAuthFlows oauth = new FakeOAuthFlows();
   public volatile ReadinessCheck readiness = () -> { };
-  public final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  public final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+      .followRedirects(HttpClient.Redirect.NEVER).build();
   public final Javalin app;
   public final IntegrationsApi api;
   public final String token;
@@ -45,19 +51,47 @@ public final class ApiFixture implements AutoCloseable {
 
   /** @param authenticator {@code null} for HS256 with {@link #secret}, {@link Tokens#ISSUER} and {@link Tokens#AUDIENCE} */
   public ApiFixture(Authenticator authenticator) {
+    this(authenticator, (b, f) -> { });
+  }
+
+  /** @param customize adds to the builder, given this fixture's doubles */
+  public ApiFixture(Authenticator authenticator, Customizer customize) {
     new SecureRandom().nextBytes(secret);
     Authenticator auth = authenticator != null ? authenticator
         : JwtAuthenticator.hs256(secret, Tokens.ISSUER, Tokens.AUDIENCE);
-    api = IntegrationsApi.builder()
+    IntegrationsApi.Builder builder = IntegrationsApi.builder()
         .mqtt(mqtt)
         .overview(overview)
         .auditTrail(audit)
         .accounts(accounts)
         .authenticator(auth)
-        .readiness(() -> readiness.check())
-        .build();
+        .readiness(() -> readiness.check());
+    customize.customize(builder, this);
+    api = builder.build();
     app = api.createServer().start("127.0.0.1", 0);
     token = JwtAuthenticator.issueHs256(secret, user, Tokens.ISSUER, Tokens.AUDIENCE, Duration.ofMinutes(5));
+  }
+
+  /** The internal service token of {@link #withGitHub}. */
+  public static final String INTERNAL_TOKEN = "internal-service-token-0123456789-abcdefghijklmnop";
+
+  /** Adds to the builder before {@code build()}. */
+  @FunctionalInterface
+  public interface Customizer {
+    void customize(IntegrationsApi.Builder builder, ApiFixture fixture);
+  }
+
+  /** A server with {@link #github}, {@link #oauth} and {@link #INTERNAL_TOKEN} wired, plus {@code more}. */
+  public static ApiFixture withGitHub(Consumer<IntegrationsApi.Builder> more) {
+    return new ApiFixture(null, (b, f) -> {
+      b.github(f.github).oauthFlows(f.oauth).internalApiToken(INTERNAL_TOKEN);
+      more.accept(b);
+    });
+  }
+
+  /** A server with {@link #github}, {@link #oauth} and {@link #INTERNAL_TOKEN} wired. */
+  public static ApiFixture withGitHub() {
+    return withGitHub(b -> { });
   }
 
   public URI uri(String pathAndQuery) {
@@ -86,6 +120,10 @@ public final class ApiFixture implements AutoCloseable {
 
   public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request) {
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> delete(String path) {
+    return send(authed(path).DELETE());
   }
 
   public HttpResponse<String> get(String path) {
