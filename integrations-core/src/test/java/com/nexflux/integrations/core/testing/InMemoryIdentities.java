@@ -1,0 +1,70 @@
+package com.nexflux.integrations.core.testing;
+
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.core.port.out.IdentityRepository;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An {@link IdentityRepository} in memory: one user per (provider, account id). {@link #findOrCreate} is atomic
+ * (two first sign-ins of one account end with one user) and, when a {@link InMemoryUserDirectory} is attached,
+ * adds the new user's row there too. Thread-safe.
+ */
+public final class InMemoryIdentities implements IdentityRepository {
+  private record Account(Provider provider, String accountId) {}
+
+  private final Map<Account, UserId> links = new HashMap<>(); // guarded by this
+  private final InMemoryUserDirectory users;
+  private int created;
+
+  /** Identities without a user directory. */
+  public InMemoryIdentities() {
+    this(null);
+  }
+
+  /** Identities that add created users to {@code users}. */
+  public InMemoryIdentities(InMemoryUserDirectory users) {
+    this.users = users;
+  }
+
+  @Override
+  public synchronized Optional<UserId> findUser(Provider provider, String accountId) {
+    return Optional.ofNullable(links.get(new Account(provider, accountId)));
+  }
+
+  @Override
+  public synchronized Linked findOrCreate(Provider provider, String accountId, UserId newUser) {
+    Objects.requireNonNull(newUser, "newUser");
+    Account account = new Account(Objects.requireNonNull(provider), Objects.requireNonNull(accountId));
+    UserId existing = links.get(account);
+    if (existing != null) {
+      return new Linked(existing, false);
+    }
+    links.put(account, newUser);
+    created++;
+    if (users != null) {
+      users.add(newUser);
+    }
+    return new Linked(newUser, true);
+  }
+
+  @Override
+  public synchronized boolean linkIfAbsent(Provider provider, String accountId, UserId userId) {
+    Objects.requireNonNull(userId, "userId");
+    return links.putIfAbsent(new Account(Objects.requireNonNull(provider), Objects.requireNonNull(accountId)),
+        userId) == null;
+  }
+
+  /** @return how many users {@link #findOrCreate} created */
+  public synchronized int created() {
+    return created;
+  }
+
+  /** @return how many accounts are linked */
+  public synchronized int size() {
+    return links.size();
+  }
+}
