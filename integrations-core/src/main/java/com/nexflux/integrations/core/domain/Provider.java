@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public enum Provider {
   MQTT("mqtt", "mqtt", true),
-  GITHUB("github", "github", false),
+  GITHUB("github", "github", true),
   ARDUINO_CLOUD("arduino_cloud", "arduino-cloud", false),
   GOOGLE("google", "google", false),
   BLYNK("blynk", "blynk", false),
@@ -36,7 +36,7 @@ public enum Provider {
     return slug;
   }
 
-  /** @return whether this release implements the integration */
+  /** @return whether this release implements the integration (a deployment may still lack its credentials) */
   public boolean available() {
     return available;
   }

@@ -79,6 +79,23 @@ class OverviewServiceTest {
   }
 
   @Test
+  void github_is_listed_with_the_users_connection_status_when_the_deployment_has_credentials() {
+    var connections = new com.nexflux.integrations.core.testing.InMemoryGitHubConnections();
+    var withGitHub = new OverviewService(repo, connections, java.util.Set.of(Provider.GITHUB));
+    IntegrationSummary none = withGitHub.list(alice).get(1);
+    assertThat(none).isEqualTo(new IntegrationSummary(Provider.GITHUB, true, false, false, "not_configured", null));
+
+    Instant at = clock.instant();
+    connections.save(new com.nexflux.integrations.core.oauth.OAuthConnection(alice, Provider.GITHUB,
+        com.nexflux.integrations.core.oauth.ConnectionStatus.NEEDS_REAUTH, "42", null, null, null, null,
+        List.of("repo"), Map.of(), at, at, 1), new AuditEvent(UUID.randomUUID(), alice, Provider.GITHUB,
+        AuditEvent.Actions.CONNECT, AuditEvent.Outcome.SUCCESS, null, RequestContext.internal("t"), at, Map.of()));
+    assertThat(withGitHub.list(alice).get(1))
+        .isEqualTo(new IntegrationSummary(Provider.GITHUB, true, true, true, "needs_reauth", at));
+    assertThat(withGitHub.list(bob).get(1).status()).isEqualTo("not_configured");
+  }
+
+  @Test
   void every_other_provider_is_not_available() {
     store(alice, true);
 
@@ -91,7 +108,8 @@ class OverviewServiceTest {
           assertThat(s.status()).isEqualTo("not_available");
           assertThat(s.connectedAt()).isNull();
         });
-    assertThat(Arrays.stream(Provider.values()).filter(Provider::available)).containsExactly(Provider.MQTT);
+    assertThat(Arrays.stream(Provider.values()).filter(Provider::available))
+        .containsExactly(Provider.MQTT, Provider.GITHUB);
   }
 
   @Test
