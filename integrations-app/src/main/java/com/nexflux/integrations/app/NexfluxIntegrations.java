@@ -1,6 +1,35 @@
 package com.nexflux.integrations.app;
 
 import com.nexflux.integrations.core.application.AuditTrailService;
+import com.nexflux.integrations.core.application.ConnectedAccounts;
+import com.nexflux.integrations.core.application.GitHubIntegrationService;
+import com.nexflux.integrations.core.application.GitHubSyncService;
+import com.nexflux.integrations.core.application.OAuthFlowService;
+import com.nexflux.integrations.core.application.RefreshSweeper;
+import com.nexflux.integrations.core.application.TokenService;
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.github.GitHubAccount;
+import com.nexflux.integrations.core.oauth.AccessTokens;
+import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.core.port.in.GitHubIntegrations;
+import com.nexflux.integrations.core.port.in.OAuthFlows;
+import com.nexflux.integrations.core.port.out.GitHubApi;
+import com.nexflux.integrations.core.port.out.JobScheduler;
+import com.nexflux.integrations.core.port.out.ProjectSource;
+import com.nexflux.integrations.core.port.out.SignInCompletion;
+import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
+import com.nexflux.integrations.providers.github.OkHttpGitHubApi;
+import com.nexflux.integrations.providers.oauth.ScribeOAuthClient;
+import java.net.URI;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import okhttp3.OkHttpClient;
 import com.nexflux.integrations.core.application.MqttIntegrationService;
 import com.nexflux.integrations.core.application.OverviewService;
 import com.nexflux.integrations.core.application.TestRateLimiter;
@@ -59,6 +88,12 @@ public final class NexfluxIntegrations implements AutoCloseable {
   private final UserAccounts accounts;
   private final ExecutorService blocking;
   private final HiveMqBrokerProbe ownedProbe;
+  private final OAuthFlowService oauthFlows;
+  private final TokenService tokens;
+  private final RefreshSweeper sweeper;
+  private final GitHubIntegrationService github;
+  private final GitHubSyncService sync;
+  private final DbSchedulerJobScheduler scheduler;
 
   private NexfluxIntegrations(Builder b) {
     this.persistence = new PostgresPersistence(b.dataSource);
@@ -75,9 +110,97 @@ public final class NexfluxIntegrations implements AutoCloseable {
     this.mqtt = new MqttIntegrationService(persistence.mqttRepository(), persistence.auditLog(), cipher, probe, guard,
         new TestRateLimiter(b.testsPerMinute, Duration.ofMinutes(1), b.clock), b.clock, blocking, b.testTimeout,
         b.defaultBroker);
-    this.overview = new OverviewService(persistence.mqttRepository());
     this.auditTrail = new AuditTrailService(persistence.auditLog());
     this.accounts = new UserAccounts(persistence.userDirectory(), b.provisionUsers);
+    if (b.github == null) {
+      this.overview = new OverviewService(persistence.mqttRepository());
+      this.oauthFlows = null;
+      this.tokens = null;
+      this.sweeper = null;
+      this.github = null;
+      this.sync = null;
+      this.scheduler = null;
+      return;
+    }
+    this.overview = new OverviewService(persistence.mqttRepository(), persistence.oauthConnections(),
+        Set.of(Provider.GITHUB));
+    OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false).build();
+    Map<Provider, OAuthProviderConfig> providers = new EnumMap<>(Provider.class);
+    providers.put(Provider.GITHUB, b.github);
+    ScribeOAuthClient oauthClient = new ScribeOAuthClient(http, b.clock);
+    GitHubApi githubApi = b.githubApi != null ? b.githubApi
+        : new OkHttpGitHubApi(http, b.github.apiBaseUrl(), b.github.clientId(), b.github.clientSecret(), b.clock);
+    ConnectedAccounts connectedAccounts = (provider, token) -> {
+      GitHubAccount a = githubApi.currentUser(token);
+      Map<String, Object> profile = new LinkedHashMap<>();
+      profile.put("username", a.login());
+      profile.put("avatar_url", a.avatarUrl());
+      profile.put("email", a.email());
+      return new ConnectedAccounts.Account(Long.toString(a.id()), a.login(), profile);
+    };
+    Map<String, Object> initialGitHub = new LinkedHashMap<>();
+    initialGitHub.put("auto_sync", false);
+    initialGitHub.put("selected_repos", List.of());
+    this.oauthFlows = new OAuthFlowService(providers, oauthClient, persistence.authorizationFlows(),
+        persistence.oauthConnections(), persistence.identities(), connectedAccounts, b.signIn, cipher,
+        persistence.auditLog(), b.clock, b.frontendUrl, Map.of(Provider.GITHUB, initialGitHub));
+    this.tokens = new TokenService(providers, oauthClient, persistence.oauthConnections(), cipher,
+        persistence.auditLog(), b.clock);
+    this.sweeper = new RefreshSweeper(tokens, persistence.oauthConnections(), b.clock, b.tokenRefreshWindow, 200);
+
+    AtomicReference<GitHubSyncService> syncRef = new AtomicReference<>();
+    Map<String, Consumer<String>> handlers = Map.of(
+        JobScheduler.SYNC_TASK, id -> syncRef.get().runJob(UUID.fromString(id)),
+        JobScheduler.AUTO_SYNC_TASK, id -> syncRef.get().runAutoSync(id));
+    this.scheduler = new DbSchedulerJobScheduler(b.dataSource, handlers, b.instanceName, b.schedulerPollInterval, 4)
+        .recurring("oauth-token-refresh", Duration.ofMinutes(1), sweeper::sweep)
+        .recurring("oauth-flow-purge", Duration.ofMinutes(10),
+            () -> persistence.authorizationFlows().purgeExpired(b.clock.instant()));
+    ProjectSource projects = b.projects != null ? b.projects : (user, id) -> Optional.empty();
+    this.github = new GitHubIntegrationService(persistence.oauthConnections(), tokens, githubApi,
+        persistence.syncJobs(), scheduler, projects, persistence.auditLog(), b.clock, Duration.ofSeconds(60),
+        b.autoSyncDebounce);
+    this.sync = new GitHubSyncService(persistence.syncJobs(), persistence.oauthConnections(), tokens, githubApi,
+        projects, scheduler, b.clock, 3);
+    syncRef.set(sync);
+    if (b.startBackgroundJobs) {
+      scheduler.start();
+    }
+  }
+
+  /** @return the GitHub integration's use cases */
+  public Optional<GitHubIntegrations> github() {
+    return Optional.ofNullable(github);
+  }
+
+  /** @return the OAuth flows (connect, callback, sign-in), when an OAuth provider is configured */
+  public Optional<OAuthFlows> oauthFlows() {
+    return Optional.ofNullable(oauthFlows);
+  }
+
+  /** @return fresh access tokens for users' OAuth connections, when an OAuth provider is configured */
+  public Optional<AccessTokens> accessTokens() {
+    return Optional.ofNullable(tokens);
+  }
+
+  /** @return the token refresh sweeper (it also runs every minute in the background) */
+  public Optional<RefreshSweeper> refreshSweeper() {
+    return Optional.ofNullable(sweeper);
+  }
+
+  /** @return the GitHub sync runner (for hosts that run jobs themselves) */
+  public Optional<GitHubSyncService> syncRunner() {
+    return Optional.ofNullable(sync);
+  }
+
+  /**
+   * A project changed: with auto-sync on, a debounced sync to the user's selected repositories is queued. A no-op
+   * when GitHub is not configured.
+   */
+  public void projectChanged(UserId userId, String projectId) {
+    if (github != null) {
+      github.projectChanged(userId, projectId);
+    }
   }
 
   /** @return a new builder */
@@ -123,19 +246,30 @@ public final class NexfluxIntegrations implements AutoCloseable {
    * standalone ({@link IntegrationsApi#createServer()}).
    */
   public IntegrationsApi httpApi(Authenticator authenticator) {
-    return IntegrationsApi.builder()
+    return httpApiBuilder(authenticator).build();
+  }
+
+  /** Like {@link #httpApi}, for adding HTTP options (internal API token, HTTPS cookies) before building. */
+  public IntegrationsApi.Builder httpApiBuilder(Authenticator authenticator) {
+    IntegrationsApi.Builder api = IntegrationsApi.builder()
         .mqtt(mqtt)
         .overview(overview)
         .auditTrail(auditTrail)
         .accounts(accounts)
         .authenticator(authenticator)
-        .readiness(this::checkReady)
-        .build();
+        .readiness(this::checkReady);
+    if (github != null) {
+      api.github(github).oauthFlows(oauthFlows);
+    }
+    return api;
   }
 
   /** Stops background threads. Tests in flight finish with a timeout result. */
   @Override
   public void close() {
+    if (scheduler != null) {
+      scheduler.close();
+    }
     blocking.shutdown();
     try {
       if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -177,8 +311,81 @@ public final class NexfluxIntegrations implements AutoCloseable {
     private HostResolver resolver = HostResolver.SYSTEM;
     private MqttBrokerProbe probe;
     private int blockingThreads = 16;
+    private OAuthProviderConfig github;
+    private GitHubApi githubApi;
+    private URI frontendUrl;
+    private ProjectSource projects;
+    private SignInCompletion signIn;
+    private Duration tokenRefreshWindow = Duration.ofMinutes(15);
+    private Duration autoSyncDebounce = Duration.ofSeconds(30);
+    private Duration schedulerPollInterval = DbSchedulerJobScheduler.DEFAULT_POLLING_INTERVAL;
+    private String instanceName = "integrations-" + UUID.randomUUID().toString().substring(0, 8);
+    private boolean startBackgroundJobs = true;
 
     private Builder() {}
+
+    /** Enables GitHub (connect, sign-in, sync) with this OAuth app; needs {@link #frontendUrl}. */
+    public Builder github(OAuthProviderConfig value) {
+      if (value != null && value.provider() != Provider.GITHUB) {
+        throw new IllegalArgumentException("not a GitHub configuration");
+      }
+      this.github = value;
+      return this;
+    }
+
+    /** Replaces the OkHttp GitHub REST client (for hosts with their own egress). */
+    public Builder githubApi(GitHubApi value) {
+      this.githubApi = Objects.requireNonNull(value, "githubApi");
+      return this;
+    }
+
+    /** Where OAuth callbacks send the browser ({@code FRONTEND_URL}); required with an OAuth provider. */
+    public Builder frontendUrl(URI value) {
+      this.frontendUrl = Objects.requireNonNull(value, "frontendUrl");
+      return this;
+    }
+
+    /** Where project files come from for GitHub sync. */
+    public Builder projectSource(ProjectSource value) {
+      this.projects = Objects.requireNonNull(value, "projectSource");
+      return this;
+    }
+
+    /** Completes "sign in with GitHub" in the host's way; without it sign-in is not offered. */
+    public Builder signInCompletion(SignInCompletion value) {
+      this.signIn = value;
+      return this;
+    }
+
+    /** The sweeper refreshes tokens expiring within this window; default 15 minutes. */
+    public Builder tokenRefreshWindow(Duration value) {
+      this.tokenRefreshWindow = Objects.requireNonNull(value, "tokenRefreshWindow");
+      return this;
+    }
+
+    /** How long auto-sync waits for more changes before syncing; default 30 s. */
+    public Builder autoSyncDebounce(Duration value) {
+      this.autoSyncDebounce = Objects.requireNonNull(value, "autoSyncDebounce");
+      return this;
+    }
+
+    /** How often the job scheduler polls PostgreSQL for due work; default 5 s. */
+    public Builder schedulerPollInterval(Duration value) {
+      this.schedulerPollInterval = Objects.requireNonNull(value, "schedulerPollInterval");
+      return this;
+    }
+
+    /** This instance's name in the job scheduler's table; default random. */
+    public Builder instanceName(String value) {
+      this.instanceName = Objects.requireNonNull(value, "instanceName");
+      return this;
+    }
+
+    /** Whether to start the background scheduler (sync jobs, token sweeper); default true. */
+    public Builder startBackgroundJobs(boolean value) {
+      this.startBackgroundJobs = value;
+      return this;
+    }
 
     /** The PostgreSQL data source (required). Not closed by the facade. */
     public Builder dataSource(DataSource value) {
@@ -284,6 +491,9 @@ public final class NexfluxIntegrations implements AutoCloseable {
       }
       if (keysetJson == null) {
         throw new IllegalStateException("keyset is required");
+      }
+      if (github != null && frontendUrl == null) {
+        throw new IllegalStateException("frontendUrl is required with an OAuth provider");
       }
       if (migrate) {
         Migrations.migrate(dataSource);

@@ -1,7 +1,11 @@
 package com.nexflux.integrations.app;
 
 import com.nexflux.integrations.app.Configuration.ConfigurationException;
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.providers.projects.FileSystemProjectSource;
 import com.nexflux.integrations.core.error.IntegrationsException;
 import com.nexflux.integrations.http.Authenticator;
 import com.nexflux.integrations.http.JwtAuthenticator;
@@ -68,8 +72,20 @@ public final class StandaloneServer implements AutoCloseable {
       }
       String keyset = keyset(config);
       String[] devToken = {null};
-      Authenticator authenticator = authenticator(config, devToken);
-      NexfluxIntegrations integrations = NexfluxIntegrations.builder()
+      byte[][] hsSecret = {null};
+      Authenticator authenticator = authenticator(config, devToken, hsSecret);
+      NexfluxIntegrations.Builder builder = NexfluxIntegrations.builder();
+      if (config.github() != null) {
+        builder.github(githubConfig(config.github()))
+            .frontendUrl(URI.create(config.frontendUrl()))
+            .projectSource(new FileSystemProjectSource(config.projectsDir()))
+            .tokenRefreshWindow(Duration.ofMinutes(config.tokenRefreshWindowMinutes()));
+        if (hsSecret[0] != null) {
+          builder.signInCompletion(new StandaloneSignIn(hsSecret[0], config.jwtIssuer(), config.jwtAudience(),
+              URI.create(config.frontendUrl())));
+        }
+      }
+      NexfluxIntegrations integrations = builder
           .dataSource(dataSource)
           .keyset(keyset)
           .defaultMqttBrokerUrl(config.defaultMqttBrokerUrl())
@@ -79,7 +95,11 @@ public final class StandaloneServer implements AutoCloseable {
           .provisionUsers(config.provisionUsers())
           .build();
       opened.add(integrations);
-      Javalin app = integrations.httpApi(authenticator).createServer();
+      Javalin app = integrations.httpApiBuilder(authenticator)
+          .internalApiToken(config.internalApiToken())
+          .publicBaseUrlIsHttps(config.github() != null && config.github().callbackUrl().startsWith("https:"))
+          .build()
+          .createServer();
       app.start(config.bindHost(), config.port());
       LOG.info("NexFlux Integrations listening on {}:{} ({} database)", config.bindHost(), app.port(),
           config.embeddedDatabase() ? "embedded" : "external");
@@ -159,7 +179,15 @@ public final class StandaloneServer implements AutoCloseable {
     return json;
   }
 
-  static Authenticator authenticator(Configuration config, String[] devTokenOut) {
+  static OAuthProviderConfig githubConfig(Configuration.GitHub gh) {
+    String oauthBase = gh.oauthBaseUrl().replaceAll("/+$", "");
+    return new OAuthProviderConfig(Provider.GITHUB, gh.clientId(), Secret.of(gh.clientSecret()),
+        URI.create(oauthBase + "/login/oauth/authorize"), URI.create(oauthBase + "/login/oauth/access_token"),
+        URI.create(gh.callbackUrl()), List.of(gh.scopes().trim().split("\\s+")), List.of("read:user", "user:email"),
+        URI.create(gh.apiBaseUrl().replaceAll("/+$", "")));
+  }
+
+  static Authenticator authenticator(Configuration config, String[] devTokenOut, byte[][] secretOut) {
     if (config.jwtSecret() != null && config.jwksUrl() != null) {
       throw new ConfigurationException("Set only one of AUTH_JWT_SECRET and AUTH_JWKS_URL");
     }
@@ -168,6 +196,7 @@ public final class StandaloneServer implements AutoCloseable {
       if (secret.length < 32) {
         throw new ConfigurationException("AUTH_JWT_SECRET must be at least 32 bytes");
       }
+      secretOut[0] = secret;
       return JwtAuthenticator.hs256(secret, config.jwtIssuer(), config.jwtAudience());
     }
     if (config.jwksUrl() != null) {
@@ -189,6 +218,7 @@ public final class StandaloneServer implements AutoCloseable {
       new SecureRandom().nextBytes(secret);
       writePrivate(file, Base64.getEncoder().encodeToString(secret));
     }
+    secretOut[0] = secret;
     devTokenOut[0] = JwtAuthenticator.issueHs256(secret, DEMO_USER, config.jwtIssuer(), config.jwtAudience(),
         Duration.ofHours(24));
     return JwtAuthenticator.hs256(secret, config.jwtIssuer(), config.jwtAudience());
