@@ -11,7 +11,9 @@ import org.flywaydb.core.Flyway;
 /**
  * Creates and upgrades the schema of NexFlux Integrations with Flyway, from the scripts in
  * {@code classpath:db/migration} ({@code V1__user_integrations.sql}: {@code users} if missing,
- * {@code user_integrations} exactly as the spec defines it, and the append-only {@code integration_audit_log}).
+ * {@code user_integrations} exactly as the spec defines it, and the append-only {@code integration_audit_log};
+ * {@code V2__oauth_github.sql}: {@code oauth_authorizations}, {@code user_identities}, {@code github_sync_jobs},
+ * {@code github_autosync_pending} and db-scheduler's {@code scheduled_tasks}).
  *
  * <p>The history is kept in its own table, {@value #HISTORY_TABLE}, so the module can share a database (and a
  * schema) with a hosting service that runs its own Flyway history. A schema that already holds other tables, such as

@@ -1,7 +1,11 @@
 package com.nexflux.integrations.persistence;
 
 import com.nexflux.integrations.core.port.out.AuditLog;
+import com.nexflux.integrations.core.port.out.AuthorizationFlowStore;
+import com.nexflux.integrations.core.port.out.IdentityRepository;
 import com.nexflux.integrations.core.port.out.MqttIntegrationRepository;
+import com.nexflux.integrations.core.port.out.OAuthConnectionRepository;
+import com.nexflux.integrations.core.port.out.SyncJobRepository;
 import com.nexflux.integrations.core.port.out.UserDirectory;
 import com.nexflux.integrations.persistence.internal.Db;
 import javax.sql.DataSource;
@@ -17,6 +21,10 @@ public final class PostgresPersistence {
   private final JdbiAuditLog auditLog;
   private final JdbiUserDirectory userDirectory;
   private final DatabaseHealth health;
+  private final JdbiAuthorizationFlowStore authorizationFlows;
+  private final JdbiOAuthConnectionRepository oauthConnections;
+  private final JdbiIdentityRepository identities;
+  private final JdbiSyncJobRepository syncJobs;
 
   /** @param dataSource the database (typically a pool from {@link DataSources#create}); not closed by this */
   public PostgresPersistence(DataSource dataSource) {
@@ -25,6 +33,10 @@ public final class PostgresPersistence {
     this.auditLog = new JdbiAuditLog(jdbi);
     this.userDirectory = new JdbiUserDirectory(jdbi);
     this.health = new DatabaseHealth(jdbi);
+    this.authorizationFlows = new JdbiAuthorizationFlowStore(jdbi);
+    this.oauthConnections = new JdbiOAuthConnectionRepository(jdbi);
+    this.identities = new JdbiIdentityRepository(jdbi);
+    this.syncJobs = new JdbiSyncJobRepository(jdbi);
   }
 
   /** @return the MQTT integration repository */
@@ -45,5 +57,25 @@ public final class PostgresPersistence {
   /** @return the database probe */
   public DatabaseHealth health() {
     return health;
+  }
+
+  /** @return the store of OAuth authorization flows between start and callback */
+  public AuthorizationFlowStore authorizationFlows() {
+    return authorizationFlows;
+  }
+
+  /** @return the OAuth connection repository (rows of {@code user_integrations} other than MQTT) */
+  public OAuthConnectionRepository oauthConnections() {
+    return oauthConnections;
+  }
+
+  /** @return the provider-account-to-user links */
+  public IdentityRepository identities() {
+    return identities;
+  }
+
+  /** @return the GitHub sync jobs and pending auto-sync projects */
+  public SyncJobRepository syncJobs() {
+    return syncJobs;
   }
 }

@@ -7,7 +7,13 @@
  *       outgoing ports ({@link com.nexflux.integrations.persistence.JdbiMqttIntegrationRepository},
  *       {@link com.nexflux.integrations.persistence.JdbiAuditLog},
  *       {@link com.nexflux.integrations.persistence.JdbiUserDirectory}) and
- *       {@link com.nexflux.integrations.persistence.DatabaseHealth} on one shared JDBI instance.</li>
+ *       {@link com.nexflux.integrations.persistence.DatabaseHealth} on one shared JDBI instance, and the OAuth and
+ *       GitHub adapters of schema version 2 ({@link com.nexflux.integrations.persistence.JdbiAuthorizationFlowStore},
+ *       {@link com.nexflux.integrations.persistence.JdbiOAuthConnectionRepository},
+ *       {@link com.nexflux.integrations.persistence.JdbiIdentityRepository},
+ *       {@link com.nexflux.integrations.persistence.JdbiSyncJobRepository}).</li>
+ *   <li>{@link com.nexflux.integrations.persistence.DbSchedulerJobScheduler} runs background jobs cluster-wide on
+ *       db-scheduler and its {@code scheduled_tasks} table.</li>
  *   <li>{@link com.nexflux.integrations.persistence.TinkSecretCipher} encrypts stored secrets (AES-256-GCM with
  *       associated data).</li>
  *   <li>{@link com.nexflux.integrations.persistence.DataSources} turns a {@code DATABASE_URL} into a connection
