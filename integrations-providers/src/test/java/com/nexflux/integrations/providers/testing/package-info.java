@@ -1,6 +1,8 @@
 /**
- * Reusable test fixtures for MQTT tests, all on 127.0.0.1 only; published in this module's test-jar
+ * Reusable test fixtures, all on 127.0.0.1 only; published in this module's test-jar
  * ({@code integrations-providers}, type {@code test-jar}, scope {@code test}).
+ *
+ * <p>MQTT:
  * <ul>
  *   <li>{@link com.nexflux.integrations.providers.testing.EmbeddedHiveMqBroker}: in-process HiveMQ CE, TCP and
  *       WebSocket listeners, optional user name/password;</li>
@@ -14,5 +16,17 @@
  * </ul>
  * Using {@code EmbeddedHiveMqBroker} needs {@code com.hivemq:hivemq-community-edition-embedded} as a test
  * dependency of the using module (the test-jar does not bring its dependencies).
+ *
+ * <p>OAuth and GitHub:
+ * <ul>
+ *   <li>{@link com.nexflux.integrations.providers.testing.FakeGitHub}: GitHub's REST API subset over a real
+ *       in-memory git object model ({@link com.nexflux.integrations.providers.testing.GitObjectStore}), every
+ *       exchange validated against GitHub's OpenAPI description (the spec ships in the test-jar, next to the
+ *       fixtures, under {@code github-openapi/}); needs {@code com.atlassian.oai:swagger-request-validator-core}
+ *       as a test dependency of the using module;</li>
+ *   <li>{@link com.nexflux.integrations.providers.testing.MockOAuthServer}: a real OAuth 2.0/OIDC authorization
+ *       server (NAV's mock-oauth2-server) with a provider configuration pointing at it; needs
+ *       {@code no.nav.security:mock-oauth2-server} as a test dependency of the using module.</li>
+ * </ul>
  */
 package com.nexflux.integrations.providers.testing;

@@ -1,0 +1,64 @@
+package com.nexflux.integrations.providers.oauth.internal;
+
+import com.github.scribejava.core.builder.api.DefaultApi20;
+import com.github.scribejava.core.extractors.TokenExtractor;
+import com.github.scribejava.core.httpclient.HttpClient;
+import com.github.scribejava.core.httpclient.HttpClientConfig;
+import com.github.scribejava.core.model.OAuth2AccessToken;
+import com.github.scribejava.core.oauth.OAuth20Service;
+import com.github.scribejava.core.oauth2.clientauthentication.ClientAuthentication;
+import com.github.scribejava.core.oauth2.clientauthentication.RequestBodyAuthenticationScheme;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * A ScribeJava {@link DefaultApi20} whose endpoints come from configuration (so GitHub Enterprise and test servers
+ * work, unlike ScribeJava's {@code GitHubApi.instance()}), with the client id and secret in the request body, the
+ * strict {@link TokenResponseParser} and a service that asks for JSON ({@link JsonAcceptingOAuth20Service}).
+ */
+public final class ConfiguredApi20 extends DefaultApi20 {
+  private final String authorizationEndpoint;
+  private final String tokenEndpoint;
+  private final TokenExtractor<OAuth2AccessToken> extractor;
+
+  /**
+   * @param authorizationEndpoint the authorization endpoint (may carry a query of its own)
+   * @param tokenEndpoint the token endpoint
+   * @param extractor how token responses are read
+   */
+  public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
+      TokenExtractor<OAuth2AccessToken> extractor) {
+    this.authorizationEndpoint = Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
+    this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    this.extractor = Objects.requireNonNull(extractor, "extractor");
+  }
+
+  @Override
+  public String getAccessTokenEndpoint() {
+    return tokenEndpoint;
+  }
+
+  @Override
+  protected String getAuthorizationBaseUrl() {
+    return authorizationEndpoint;
+  }
+
+  /** GitHub documents {@code client_id}/{@code client_secret} as body parameters, not HTTP Basic. */
+  @Override
+  public ClientAuthentication getClientAuthentication() {
+    return RequestBodyAuthenticationScheme.instance();
+  }
+
+  @Override
+  public TokenExtractor<OAuth2AccessToken> getAccessTokenExtractor() {
+    return extractor;
+  }
+
+  @Override
+  public OAuth20Service createService(String apiKey, String apiSecret, String callback, String defaultScope,
+      String responseType, OutputStream debugStream, String userAgent, HttpClientConfig httpClientConfig,
+      HttpClient httpClient) {
+    return new JsonAcceptingOAuth20Service(this, apiKey, apiSecret, callback, defaultScope, responseType,
+        debugStream, userAgent, httpClientConfig, httpClient);
+  }
+}
