@@ -177,6 +177,7 @@ public final class FakeGitHub implements AutoCloseable {
   private final String baseUrl;
   private final GitObjectStore git = new GitObjectStore();
   private final Map<String, Long> tokens = new HashMap<>();
+  private Long adoptUnknownAs;
   private final Map<Long, Account> accounts = new HashMap<>();
   private final Map<String, Repo> repos = new LinkedHashMap<>(); // lower-case full name -> repo
   private final Map<String, Deque<Injected>> failures = new HashMap<>();
@@ -261,6 +262,26 @@ public final class FakeGitHub implements AutoCloseable {
     accounts.put(account.id(), new Account(account, emails));
     tokens.put(token, account.id());
     return this;
+  }
+
+  /**
+   * Accepts every bearer token not seen before (and never revoked) as {@code account}'s: for end-to-end tests in
+   * which a real OAuth server issues tokens that the test cannot know in advance.
+   */
+  public synchronized FakeGitHub adoptUnknownTokensAs(GitHubAccount account) {
+    Objects.requireNonNull(account, "account");
+    accounts.putIfAbsent(account.id(), new Account(account, account.email() == null ? List.of()
+        : List.of(new Email(account.email(), true, true, "public"))));
+    adoptUnknownAs = account.id();
+    return this;
+  }
+
+  /** Creates a repository owned by {@code account} (registered if new), like {@link #createRepository(String, String)}. */
+  public synchronized RepoRef createRepositoryFor(GitHubAccount account, String name) {
+    accounts.putIfAbsent(account.id(), new Account(account, List.of()));
+    String placeholder = "owner-token-" + account.id();
+    tokens.putIfAbsent(placeholder, account.id());
+    return createRepository(placeholder, account.login(), name, false, Map.of("README.md", "# " + name + "\n"));
   }
 
   /**
@@ -624,7 +645,7 @@ public final class FakeGitHub implements AutoCloseable {
     }
     JsonNode json = readJson(body);
     String token = json == null ? null : text(json, "access_token");
-    Long user = token == null ? null : tokens.get(token);
+    Long user = token == null ? null : tokenOwner(token);
     if (user == null) {
       return error(404, Map.of(), "Not Found");
     }
@@ -1061,8 +1082,18 @@ public final class FakeGitHub implements AutoCloseable {
   }
 
   private Account accountOfOrNull(String token) {
-    Long id = tokens.get(token);
+    Long id = tokenOwner(token);
     return id == null ? null : accounts.get(id);
+  }
+
+  /** The account id a token belongs to; adopts unknown, never revoked tokens when {@link #adoptUnknownTokensAs}. */
+  private Long tokenOwner(String token) {
+    Long id = tokens.get(token);
+    if (id == null && token != null && adoptUnknownAs != null && !revoked.contains(token)) {
+      tokens.put(token, adoptUnknownAs);
+      id = adoptUnknownAs;
+    }
+    return id;
   }
 
   private String login(String token) {
