@@ -150,6 +150,8 @@ public final class IntegrationsApi {
       config.http.maxRequestSize = MAX_REQUEST_BYTES;
       config.http.prefer405over404 = true;
       config.http.defaultContentType = JsonResponses.JSON;
+      // answers are small JSON documents; compressing them costs more CPU than it saves (a proxy may still do it)
+      config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
       config.startup.showJavalinBanner = false;
       config.jetty.modifyServer(server -> {
         server.insertHandler(new GracefulHandler());

@@ -26,9 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -59,6 +61,18 @@ public final class JwtAuthenticator implements Authenticator {
   private static final String REJECTED = "invalid bearer token";
 
   private final DefaultJWTProcessor<SecurityContext> processor;
+  /**
+   * Tokens verified recently (key: SHA-256 of the token), so a client that sends the same token on every request
+   * costs one verification a minute instead of one per request. An entry lives until the token's {@code exp} or
+   * one minute, the earlier; failures are never remembered.
+   */
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  /** How long a verified token is remembered at most. */
+  static final long CACHE_TTL_MS = 60_000;
+  static final int CACHE_MAX_ENTRIES = 10_000;
+
+  private record Verified(UserId user, long validUntilMs) {}
 
   private JwtAuthenticator(DefaultJWTProcessor<SecurityContext> processor) {
     this.processor = processor;
@@ -148,6 +162,32 @@ public final class JwtAuthenticator implements Authenticator {
     if (bearerToken == null || bearerToken.isBlank()) {
       throw new UnauthorizedException(REJECTED);
     }
+    String key = cacheKey(bearerToken);
+    long nowMs = System.currentTimeMillis();
+    Verified hit = verified.get(key);
+    if (hit != null && hit.validUntilMs() > nowMs) {
+      return hit.user();
+    }
+    Verified fresh = verify(bearerToken, nowMs);
+    if (verified.size() >= CACHE_MAX_ENTRIES) {
+      verified.clear(); // bounded; a cleared cache only costs re-verification
+    }
+    verified.put(key, fresh);
+    return fresh.user();
+  }
+
+  private static String cacheKey(String token) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getEncoder().encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Verifies a token; @return its user, remembered until {@code exp} or one minute from now, the earlier */
+  private Verified verify(String bearerToken, long nowMs) {
     JWTClaimsSet claims;
     try {
       claims = processor.process(bearerToken, null);
@@ -159,11 +199,12 @@ public final class JwtAuthenticator implements Authenticator {
       throw new UnauthorizedException(REJECTED);
     }
     String subject = claims.getSubject();
-    if (subject == null) {
+    if (subject == null || claims.getExpirationTime() == null) {
       throw new UnauthorizedException(REJECTED);
     }
+    long validUntil = Math.min(nowMs + CACHE_TTL_MS, claims.getExpirationTime().getTime());
     try {
-      return UserId.parse(subject);
+      return new Verified(UserId.parse(subject), validUntil);
     } catch (UnauthorizedException e) {
       throw new UnauthorizedException(REJECTED);
     }

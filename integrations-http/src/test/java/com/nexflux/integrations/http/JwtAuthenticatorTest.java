@@ -80,4 +80,21 @@ class JwtAuthenticatorTest {
     assertThatThrownBy(() -> JwtAuthenticator.issueHs256(secret, user, null, null, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aRememberedTokenIsStillCheckedPerAuthenticator_andRejectionsAreNeverRemembered() {
+    JwtAuthenticator auth = JwtAuthenticator.hs256(secret, null, null);
+    String token = JwtAuthenticator.issueHs256(secret, user, null, null, java.time.Duration.ofMinutes(5));
+    for (int i = 0; i < 100; i++) {
+      org.assertj.core.api.Assertions.assertThat(auth.authenticate(token)).isEqualTo(user);
+    }
+    JwtAuthenticator other = JwtAuthenticator.hs256(random(32), null, null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.authenticate(token))
+        .isInstanceOf(com.nexflux.integrations.core.error.UnauthorizedException.class);
+    String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+    for (int i = 0; i < 3; i++) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> auth.authenticate(forged))
+          .isInstanceOf(com.nexflux.integrations.core.error.UnauthorizedException.class);
+    }
+  }
 }

@@ -61,7 +61,6 @@ public final class ApiRoutes {
     Handler begin = guard(RequestScope::begin);
     Handler noStore = guard(RequestScope::noStore);
     Handler authenticate = guard(auth::authenticate);
-    Handler oauthHeaders = guard(OAuthHandlers::headers);
     for (String path : new String[] {INTEGRATIONS, INTEGRATIONS + "/*", HEALTH_LIVE, HEALTH_READY, OPENAPI,
         AUTH_GITHUB_CONNECT, AUTH_GITHUB_CALLBACK, INTERNAL_PROJECT_CHANGED}) {
       config.routes.before(path, begin);
@@ -70,11 +69,21 @@ public final class ApiRoutes {
       config.routes.before(path, noStore);
       config.routes.before(path, authenticate);
     }
+    oauthAndInternalHeaders(config, noStore);
+    routes(config);
+    errors.registerScoped(config);
+  }
+
+  private static void oauthAndInternalHeaders(JavalinConfig config, Handler noStore) {
+    Handler oauthHeaders = guard(OAuthHandlers::headers);
     for (String path : new String[] {AUTH_GITHUB_CONNECT, AUTH_GITHUB_CALLBACK}) {
       config.routes.before(path, oauthHeaders);
     }
     config.routes.before(INTERNAL_PROJECT_CHANGED, noStore);
+  }
 
+  /** The routes themselves, without before-handlers. */
+  private void routes(JavalinConfig config) {
     config.routes.get(INTEGRATIONS, guard(accounts::overview));
     config.routes.get(AUDIT, guard(accounts::audit));
     config.routes.get(MQTT, guard(mqtt::get));
@@ -93,8 +102,6 @@ public final class ApiRoutes {
     config.routes.get(HEALTH_LIVE, guard(system::live));
     config.routes.get(HEALTH_READY, guard(system::ready));
     config.routes.get(OPENAPI, guard(system::openApi));
-
-    errors.registerScoped(config);
   }
 
   /**
@@ -102,10 +109,13 @@ public final class ApiRoutes {
    * all of {@code /api/*}, authentication on all of {@code /api/v1/users/me/*}, and mapping of every failure.
    */
   public void standalone(JavalinConfig config) {
+    Handler noStore = guard(RequestScope::noStore);
     config.routes.before(guard(RequestScope::begin));
-    config.routes.before("/api/*", guard(RequestScope::noStore));
+    config.routes.before("/api/*", noStore);
     config.routes.before(ApiPaths.USER_ROOT + "/*", guard(auth::authenticate));
-    mount(config);
+    oauthAndInternalHeaders(config, noStore);
+    routes(config);
+    errors.registerScoped(config);
     errors.registerStandalone(config);
   }
 
