@@ -153,7 +153,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
         JobScheduler.SYNC_TASK, id -> syncRef.get().runJob(UUID.fromString(id)),
         JobScheduler.AUTO_SYNC_TASK, id -> syncRef.get().runAutoSync(id));
     this.scheduler = new DbSchedulerJobScheduler(b.dataSource, handlers, b.instanceName, b.schedulerPollInterval, 4)
-        .recurring("oauth-token-refresh", Duration.ofMinutes(1), sweeper::sweep)
+        .recurring("oauth-token-refresh", Duration.ofMinutes(1), () -> sweeper.sweepFor(Duration.ofSeconds(50)))
         .recurring("oauth-flow-purge", Duration.ofMinutes(10),
             () -> persistence.authorizationFlows().purgeExpired(b.clock.instant()));
     ProjectSource projects = b.projects != null ? b.projects : (user, id) -> Optional.empty();

@@ -64,9 +64,36 @@ public final class RefreshSweeper {
     this.batchSize = batchSize;
   }
 
+  /**
+   * Sweeps repeatedly while full batches keep making progress, until {@code budget} is spent: drains a burst of
+   * due tokens within one scheduled run instead of one batch per run.
+   *
+   * @return the totals over every sweep of this call
+   */
+  public SweepResult sweepFor(Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    int examined = 0;
+    int refreshed = 0;
+    int failed = 0;
+    int skipped = 0;
+    while (true) {
+      SweepResult r = sweep();
+      examined += r.examined();
+      refreshed += r.refreshed();
+      failed += r.failed();
+      skipped += r.skipped();
+      boolean fullBatchWithProgress = r.refreshed() > 0 && r.examined() >= batchSize;
+      if (!fullBatchWithProgress || System.nanoTime() >= deadline) {
+        return new SweepResult(examined, refreshed, failed, skipped);
+      }
+    }
+  }
+
   /** Runs one sweep; never throws for one bad row. */
   public SweepResult sweep() {
-    List<OAuthConnectionRepository.Key> due = connections.dueForRefresh(clock.instant().plus(window), batchSize);
+    // rows backing off after a transient failure stay due; ask for that many more so they cannot starve the rest
+    int limit = (int) Math.min(10_000L + batchSize, (long) batchSize + tokens.backingOff());
+    List<OAuthConnectionRepository.Key> due = connections.dueForRefresh(clock.instant().plus(window), limit);
     int refreshed = 0;
     int failed = 0;
     int skipped = 0;

@@ -300,4 +300,33 @@ class RefreshSweeperTest {
       return delegate.dueForRefresh(expiringBefore, limit);
     }
   }
+
+  @Test
+  void sweepFor_drains_more_than_one_batch_in_one_run() {
+    for (int i = 0; i < 5; i++) {
+      connectionExpiringIn(Duration.ofMinutes(2 + i));
+    }
+    RefreshSweeper small = new RefreshSweeper(tokens, connections, clock, null, 2);
+
+    SweepResult result = small.sweepFor(Duration.ofMinutes(1));
+
+    assertThat(result.refreshed()).isEqualTo(5);
+    assertThat(client.refreshCalls()).isEqualTo(5);
+    assertThat(small.sweep().examined()).isZero();
+  }
+
+  @Test
+  void rows_backing_off_do_not_starve_the_other_due_rows() {
+    connectionExpiringIn(Duration.ofMinutes(1));
+    connectionExpiringIn(Duration.ofMinutes(2));
+    UserId later = connectionExpiringIn(Duration.ofMinutes(3));
+    RefreshSweeper small = new RefreshSweeper(tokens, connections, clock, null, 2);
+    client.failNextRefreshes(2, () -> new UnavailableException("token endpoint 503", null));
+
+    assertThat(small.sweep()).isEqualTo(new SweepResult(2, 0, 2, 0));
+    SweepResult second = small.sweep();
+
+    assertThat(second).isEqualTo(new SweepResult(3, 1, 0, 2));
+    assertThat(stored(later).credentialsVersion()).isEqualTo(2);
+  }
 }
