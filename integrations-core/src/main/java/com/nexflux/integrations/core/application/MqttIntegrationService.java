@@ -158,18 +158,17 @@ public final class MqttIntegrationService implements MqttIntegrations {
 
   @Override
   public EffectiveMqttSettings effectiveSettings(UserId userId) {
-    Optional<MqttIntegration> own = repository.find(userId).filter(i -> i.settings().enabled());
-    if (own.isPresent()) {
-      MqttSettings s = own.get().settings();
-      Secret password = own.get().password()
+    Optional<MqttIntegration> stored = repository.find(userId);
+    if (stored.isPresent() && stored.get().settings().enabled()) {
+      MqttSettings s = stored.get().settings();
+      Secret password = stored.get().password()
           .map(p -> decrypt(userId, p, RequestContext.internal("effective-settings"))).orElse(null);
       return new EffectiveMqttSettings(s.brokerUrl(), true, s.username(), password, s.deviceId(), s.topicPrefix());
     }
     if (defaultBroker == null) {
       throw new NotConfiguredException("The user has no MQTT broker and DEFAULT_MQTT_BROKER_URL is not set");
     }
-    String prefix = repository.find(userId).map(i -> i.settings().topicPrefix())
-        .orElse(MqttSettings.DEFAULT_TOPIC_PREFIX);
+    String prefix = stored.map(i -> i.settings().topicPrefix()).orElse(MqttSettings.DEFAULT_TOPIC_PREFIX);
     return new EffectiveMqttSettings(defaultBroker, false, null, null, null, prefix);
   }
 
