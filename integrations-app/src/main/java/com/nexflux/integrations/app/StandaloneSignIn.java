@@ -2,7 +2,7 @@ package com.nexflux.integrations.app;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.out.SignInCompletion;
+import com.nexflux.integrations.core.oauth.SignInCompletion;
 import com.nexflux.integrations.http.JwtAuthenticator;
 import java.net.URI;
 import java.time.Duration;

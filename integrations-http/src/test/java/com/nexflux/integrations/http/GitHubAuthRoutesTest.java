@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.error.NotConfiguredException;
-import com.nexflux.integrations.core.port.in.OAuthFlows;
+import com.nexflux.integrations.core.oauth.OAuthFlows;
 import com.nexflux.integrations.http.support.ApiFixture;
 import com.nexflux.integrations.http.support.FakeOAuthFlows;
 import java.net.URI;

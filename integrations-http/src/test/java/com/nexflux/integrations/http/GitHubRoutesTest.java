@@ -10,7 +10,7 @@ import com.nexflux.integrations.core.error.RateLimitedException;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
 import com.nexflux.integrations.core.oauth.OAuthProtocolException;
 import com.nexflux.integrations.core.oauth.ReauthRequiredException;
-import com.nexflux.integrations.core.port.in.GitHubView;
+import com.nexflux.integrations.core.github.GitHubView;
 import com.nexflux.integrations.http.support.ApiFixture;
 import com.nexflux.integrations.http.support.FakeGitHub;
 import java.net.http.HttpRequest;

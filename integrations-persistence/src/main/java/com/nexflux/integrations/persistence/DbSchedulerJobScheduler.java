@@ -14,7 +14,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import com.nexflux.integrations.core.error.IntegrationsException;
-import com.nexflux.integrations.core.port.out.JobScheduler;
+import com.nexflux.integrations.core.sync.JobScheduler;
 import com.nexflux.integrations.persistence.internal.Db;
 import com.nexflux.integrations.persistence.internal.Jsonb;
 import com.nexflux.integrations.persistence.internal.Timestamps;

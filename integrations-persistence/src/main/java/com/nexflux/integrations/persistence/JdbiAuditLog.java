@@ -4,7 +4,7 @@ import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Page;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.ValidationException;
-import com.nexflux.integrations.core.port.out.AuditLog;
+import com.nexflux.integrations.core.audit.AuditLog;
 import com.nexflux.integrations.persistence.internal.AuditCursor;
 import com.nexflux.integrations.persistence.internal.AuditRows;
 import com.nexflux.integrations.persistence.internal.Db;

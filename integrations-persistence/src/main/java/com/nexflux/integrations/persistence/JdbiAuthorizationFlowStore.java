@@ -5,7 +5,7 @@ import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.oauth.FlowPurpose;
 import com.nexflux.integrations.core.oauth.PendingAuthorization;
-import com.nexflux.integrations.core.port.out.AuthorizationFlowStore;
+import com.nexflux.integrations.core.oauth.AuthorizationFlowStore;
 import com.nexflux.integrations.persistence.internal.Db;
 import com.nexflux.integrations.persistence.internal.OAuthRows;
 import com.nexflux.integrations.persistence.internal.Timestamps;

@@ -2,7 +2,7 @@ package com.nexflux.integrations.persistence;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.out.IdentityRepository;
+import com.nexflux.integrations.core.oauth.IdentityRepository;
 import com.nexflux.integrations.persistence.internal.Db;
 import java.util.Objects;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.mqtt.MqttIntegration;
 import com.nexflux.integrations.core.mqtt.TestRecord;
-import com.nexflux.integrations.core.port.out.MqttIntegrationRepository;
+import com.nexflux.integrations.core.mqtt.MqttIntegrationRepository;
 import com.nexflux.integrations.persistence.internal.AuditRows;
 import com.nexflux.integrations.persistence.internal.Db;
 import com.nexflux.integrations.persistence.internal.Jsonb;

@@ -7,7 +7,7 @@ import com.nexflux.integrations.core.error.IntegrationsException;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
-import com.nexflux.integrations.core.port.out.OAuthConnectionRepository;
+import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import com.nexflux.integrations.persistence.internal.AuditRows;
 import com.nexflux.integrations.persistence.internal.Db;
 import com.nexflux.integrations.persistence.internal.OAuthRows;

@@ -1,8 +1,8 @@
 package com.nexflux.integrations.persistence;
 
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.github.SyncJob;
-import com.nexflux.integrations.core.port.out.SyncJobRepository;
+import com.nexflux.integrations.core.sync.SyncJob;
+import com.nexflux.integrations.core.sync.SyncJobRepository;
 import com.nexflux.integrations.persistence.internal.Db;
 import com.nexflux.integrations.persistence.internal.OAuthRows;
 import com.nexflux.integrations.persistence.internal.Text;

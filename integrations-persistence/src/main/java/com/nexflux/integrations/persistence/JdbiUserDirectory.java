@@ -1,7 +1,7 @@
 package com.nexflux.integrations.persistence;
 
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.out.UserDirectory;
+import com.nexflux.integrations.core.account.UserDirectory;
 import com.nexflux.integrations.persistence.internal.Db;
 import java.util.Objects;
 import javax.sql.DataSource;

@@ -1,12 +1,12 @@
 package com.nexflux.integrations.persistence;
 
-import com.nexflux.integrations.core.port.out.AuditLog;
-import com.nexflux.integrations.core.port.out.AuthorizationFlowStore;
-import com.nexflux.integrations.core.port.out.IdentityRepository;
-import com.nexflux.integrations.core.port.out.MqttIntegrationRepository;
-import com.nexflux.integrations.core.port.out.OAuthConnectionRepository;
-import com.nexflux.integrations.core.port.out.SyncJobRepository;
-import com.nexflux.integrations.core.port.out.UserDirectory;
+import com.nexflux.integrations.core.audit.AuditLog;
+import com.nexflux.integrations.core.oauth.AuthorizationFlowStore;
+import com.nexflux.integrations.core.oauth.IdentityRepository;
+import com.nexflux.integrations.core.mqtt.MqttIntegrationRepository;
+import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
+import com.nexflux.integrations.core.sync.SyncJobRepository;
+import com.nexflux.integrations.core.account.UserDirectory;
 import com.nexflux.integrations.persistence.internal.Db;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;

@@ -12,7 +12,7 @@ import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.SecretContext;
 import com.nexflux.integrations.core.error.IntegrationsException;
 import com.nexflux.integrations.core.error.SecretUnreadableException;
-import com.nexflux.integrations.core.port.out.SecretCipher;
+import com.nexflux.integrations.core.domain.SecretCipher;
 import com.nexflux.integrations.persistence.internal.AssociatedData;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
-import com.nexflux.integrations.core.port.out.IdentityRepository.Linked;
+import com.nexflux.integrations.core.oauth.IdentityRepository.Linked;
 import com.nexflux.integrations.persistence.testing.Sql;
 import com.nexflux.integrations.persistence.testing.TestDatabase;
 import java.util.ArrayList;

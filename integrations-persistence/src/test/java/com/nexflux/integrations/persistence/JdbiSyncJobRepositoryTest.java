@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
-import com.nexflux.integrations.core.github.SyncJob;
+import com.nexflux.integrations.core.sync.SyncJob;
 import com.nexflux.integrations.persistence.testing.Sql;
 import com.nexflux.integrations.persistence.testing.TestDatabase;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import com.nexflux.integrations.core.domain.EncryptedSecret;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
-import com.nexflux.integrations.core.github.SyncJob;
+import com.nexflux.integrations.core.sync.SyncJob;
 import com.nexflux.integrations.core.oauth.FlowPurpose;
 import com.nexflux.integrations.core.oauth.PendingAuthorization;
 import com.nexflux.integrations.persistence.testing.TestDatabase;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nexflux.integrations.app.NexfluxIntegrations;
-import com.nexflux.integrations.core.application.RefreshSweeper;
+import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.RequestContext;

@@ -1,6 +1,5 @@
 package com.nexflux.integrations.core.net;
 
-import com.nexflux.integrations.core.port.out.HostResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;

@@ -88,7 +88,7 @@ class OutboundGuardTest {
     @Test
     void a_guard_on_the_system_resolver_refuses_numeric_loopback_spellings() {
       // HostResolver.SYSTEM on an IP literal parses it (InetAddress.getAllByName), no lookup
-      OutboundGuard system = new OutboundGuard(com.nexflux.integrations.core.port.out.HostResolver.SYSTEM, List.of());
+      OutboundGuard system = new OutboundGuard(com.nexflux.integrations.core.net.HostResolver.SYSTEM, List.of());
       for (String literal : List.of("127.1", "2130706433", "0", "::1", "::ffff:169.254.169.254")) {
         assertThat(system.check(literal, 1883)).as(literal).isInstanceOf(OutboundGuard.Decision.Denied.class);
       }

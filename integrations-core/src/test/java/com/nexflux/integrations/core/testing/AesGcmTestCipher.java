@@ -4,7 +4,7 @@ import com.nexflux.integrations.core.domain.EncryptedSecret;
 import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.SecretContext;
 import com.nexflux.integrations.core.error.SecretUnreadableException;
-import com.nexflux.integrations.core.port.out.SecretCipher;
+import com.nexflux.integrations.core.domain.SecretCipher;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -9,7 +9,7 @@ import com.nexflux.integrations.core.github.GitHubRepository;
 import com.nexflux.integrations.core.github.GitTree;
 import com.nexflux.integrations.core.github.NewTreeEntry;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
-import com.nexflux.integrations.core.port.out.GitHubApi;
+import com.nexflux.integrations.core.github.GitHubApi;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,6 @@
 package com.nexflux.integrations.core.testing;
 
-import com.nexflux.integrations.core.port.out.HostResolver;
+import com.nexflux.integrations.core.net.HostResolver;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

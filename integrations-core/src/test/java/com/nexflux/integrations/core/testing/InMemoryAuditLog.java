@@ -5,7 +5,7 @@ import com.nexflux.integrations.core.domain.Page;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.error.ValidationException;
-import com.nexflux.integrations.core.port.out.AuditLog;
+import com.nexflux.integrations.core.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An {@link com.nexflux.integrations.core.port.out.AuthorizationFlowStore} in memory, shared by as many service
+ * An {@link com.nexflux.integrations.core.oauth.AuthorizationFlowStore} in memory, shared by as many service
  * "instances" as a test likes. {@link #consume} is an atomic remove, so a state is usable once even under
  * concurrency. {@link #setDown(boolean)} makes every call throw {@link UnavailableException}. Thread-safe.
  */
-public final class InMemoryFlowStore implements com.nexflux.integrations.core.port.out.AuthorizationFlowStore {
+public final class InMemoryFlowStore implements com.nexflux.integrations.core.oauth.AuthorizationFlowStore {
   private final ConcurrentHashMap<String, PendingAuthorization> flows = new ConcurrentHashMap<>();
   private final AtomicInteger consumeCalls = new AtomicInteger();
   private volatile boolean down;

@@ -4,7 +4,7 @@ import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
-import com.nexflux.integrations.core.port.out.OAuthConnectionRepository;
+import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package com.nexflux.integrations.core.testing;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.out.IdentityRepository;
+import com.nexflux.integrations.core.oauth.IdentityRepository;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

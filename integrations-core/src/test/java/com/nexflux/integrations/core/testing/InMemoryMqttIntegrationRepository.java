@@ -5,7 +5,7 @@ import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.mqtt.MqttIntegration;
 import com.nexflux.integrations.core.mqtt.TestRecord;
-import com.nexflux.integrations.core.port.out.MqttIntegrationRepository;
+import com.nexflux.integrations.core.mqtt.MqttIntegrationRepository;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -6,7 +6,7 @@ import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
-import com.nexflux.integrations.core.port.out.OAuthConnectionRepository;
+import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

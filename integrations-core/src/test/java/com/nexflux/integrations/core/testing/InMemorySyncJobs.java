@@ -1,8 +1,8 @@
 package com.nexflux.integrations.core.testing;
 
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.github.SyncJob;
-import com.nexflux.integrations.core.port.out.SyncJobRepository;
+import com.nexflux.integrations.core.sync.SyncJob;
+import com.nexflux.integrations.core.sync.SyncJobRepository;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package com.nexflux.integrations.core.testing;
 
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnavailableException;
-import com.nexflux.integrations.core.port.out.UserDirectory;
+import com.nexflux.integrations.core.account.UserDirectory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

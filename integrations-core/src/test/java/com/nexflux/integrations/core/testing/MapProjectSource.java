@@ -1,8 +1,8 @@
 package com.nexflux.integrations.core.testing;
 
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.github.Project;
-import com.nexflux.integrations.core.port.out.ProjectSource;
+import com.nexflux.integrations.core.sync.Project;
+import com.nexflux.integrations.core.sync.ProjectSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package com.nexflux.integrations.core.testing;
 
-import com.nexflux.integrations.core.port.out.JobScheduler;
+import com.nexflux.integrations.core.sync.JobScheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.TokenSet;
-import com.nexflux.integrations.core.port.out.OAuthClient;
+import com.nexflux.integrations.core.oauth.OAuthClient;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

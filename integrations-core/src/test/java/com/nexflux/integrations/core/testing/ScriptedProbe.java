@@ -6,7 +6,7 @@ import com.nexflux.integrations.core.mqtt.BrokerUrl;
 import com.nexflux.integrations.core.mqtt.ConnectionTestResult;
 import com.nexflux.integrations.core.mqtt.ProbeErrorCode;
 import com.nexflux.integrations.core.net.ResolvedTarget;
-import com.nexflux.integrations.core.port.out.MqttBrokerProbe;
+import com.nexflux.integrations.core.mqtt.MqttBrokerProbe;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -2,8 +2,8 @@ package com.nexflux.integrations.http.internal;
 
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.ValidationException;
-import com.nexflux.integrations.core.port.in.AuditTrail;
-import com.nexflux.integrations.core.port.in.IntegrationsOverview;
+import com.nexflux.integrations.core.audit.AuditTrail;
+import com.nexflux.integrations.core.provider.IntegrationsOverview;
 import io.javalin.http.Context;
 import java.util.Objects;
 

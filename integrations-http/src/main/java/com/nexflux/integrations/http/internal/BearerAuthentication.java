@@ -2,7 +2,7 @@ package com.nexflux.integrations.http.internal;
 
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.UnauthorizedException;
-import com.nexflux.integrations.core.port.in.Accounts;
+import com.nexflux.integrations.core.account.Accounts;
 import com.nexflux.integrations.http.Authenticator;
 import io.javalin.http.Context;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package com.nexflux.integrations.http.internal;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.NotFoundException;
 import com.nexflux.integrations.core.error.UnauthorizedException;
-import com.nexflux.integrations.core.port.in.GitHubIntegrations;
+import com.nexflux.integrations.core.github.GitHubIntegrations;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

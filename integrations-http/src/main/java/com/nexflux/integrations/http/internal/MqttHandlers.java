@@ -4,7 +4,7 @@ import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.mqtt.ConnectionTestResult;
 import com.nexflux.integrations.core.mqtt.MqttSettingsInput;
-import com.nexflux.integrations.core.port.in.MqttIntegrations;
+import com.nexflux.integrations.core.mqtt.MqttIntegrations;
 import io.javalin.http.Context;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

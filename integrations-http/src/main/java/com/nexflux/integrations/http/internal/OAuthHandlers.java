@@ -3,7 +3,7 @@ package com.nexflux.integrations.http.internal;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.NotConfiguredException;
-import com.nexflux.integrations.core.port.in.OAuthFlows;
+import com.nexflux.integrations.core.oauth.OAuthFlows;
 import io.javalin.http.Context;
 import jakarta.servlet.http.Cookie;
 import java.net.URI;

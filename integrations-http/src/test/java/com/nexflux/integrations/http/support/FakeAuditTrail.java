@@ -5,7 +5,7 @@ import com.nexflux.integrations.core.domain.Page;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.in.AuditTrail;
+import com.nexflux.integrations.core.audit.AuditTrail;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

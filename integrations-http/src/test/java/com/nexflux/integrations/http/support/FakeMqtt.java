@@ -8,7 +8,7 @@ import com.nexflux.integrations.core.mqtt.EffectiveMqttSettings;
 import com.nexflux.integrations.core.mqtt.MqttSettingsInput;
 import com.nexflux.integrations.core.mqtt.MqttStatus;
 import com.nexflux.integrations.core.mqtt.MqttView;
-import com.nexflux.integrations.core.port.in.MqttIntegrations;
+import com.nexflux.integrations.core.mqtt.MqttIntegrations;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

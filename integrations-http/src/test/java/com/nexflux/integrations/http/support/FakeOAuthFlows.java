@@ -3,7 +3,7 @@ package com.nexflux.integrations.http.support;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.in.OAuthFlows;
+import com.nexflux.integrations.core.oauth.OAuthFlows;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -2,8 +2,8 @@ package com.nexflux.integrations.http.support;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.port.in.IntegrationSummary;
-import com.nexflux.integrations.core.port.in.IntegrationsOverview;
+import com.nexflux.integrations.core.provider.IntegrationSummary;
+import com.nexflux.integrations.core.provider.IntegrationsOverview;
 import java.time.Instant;
 import java.util.List;
 

@@ -15,7 +15,7 @@ import com.nexflux.integrations.core.github.GitTree;
 import com.nexflux.integrations.core.github.NewTreeEntry;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
 import com.nexflux.integrations.core.oauth.OAuthProtocolException;
-import com.nexflux.integrations.core.port.out.GitHubApi;
+import com.nexflux.integrations.core.github.GitHubApi;
 import com.nexflux.integrations.providers.github.internal.GitHubNames;
 import com.nexflux.integrations.providers.github.internal.LinkHeader;
 import com.nexflux.integrations.providers.github.internal.RateLimitGate;

@@ -3,7 +3,7 @@ package com.nexflux.integrations.providers.mqtt;
 import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.mqtt.BrokerUrl;
 import com.nexflux.integrations.core.mqtt.ConnectionTestResult;
-import com.nexflux.integrations.core.port.out.MqttBrokerProbe;
+import com.nexflux.integrations.core.mqtt.MqttBrokerProbe;
 import com.nexflux.integrations.core.net.ResolvedTarget;
 import com.nexflux.integrations.providers.mqtt.internal.ProbeRun;
 import com.nexflux.integrations.providers.mqtt.internal.ProbeThreads;

@@ -12,7 +12,7 @@ import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.oauth.OAuthProtocolException;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.TokenSet;
-import com.nexflux.integrations.core.port.out.OAuthClient;
+import com.nexflux.integrations.core.oauth.OAuthClient;
 import com.nexflux.integrations.providers.internal.BoundedBodies;
 import com.nexflux.integrations.providers.oauth.internal.ConfiguredApi20;
 import com.nexflux.integrations.providers.oauth.internal.OkHttpScribeTransport;

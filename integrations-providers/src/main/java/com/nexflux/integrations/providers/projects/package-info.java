@@ -1,6 +1,6 @@
 /**
  * Where the standalone server's projects come from:
  * {@link com.nexflux.integrations.providers.projects.FileSystemProjectSource}, the core's
- * {@link com.nexflux.integrations.core.port.out.ProjectSource} over {@code PROJECTS_DIR/<project_id>/...}.
+ * {@link com.nexflux.integrations.core.sync.ProjectSource} over {@code PROJECTS_DIR/<project_id>/...}.
  */
 package com.nexflux.integrations.providers.projects;

@@ -3,7 +3,7 @@ package com.nexflux.integrations.providers.projects;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.github.Project;
+import com.nexflux.integrations.core.sync.Project;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package com.nexflux.integrations.app.bench.github;
 import static com.nexflux.integrations.app.bench.github.BenchSupport.f;
 
 import com.nexflux.integrations.app.NexfluxIntegrations;
-import com.nexflux.integrations.core.application.RefreshSweeper;
+import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.SecretContext;

@@ -5,7 +5,7 @@ import com.nexflux.integrations.core.github.GitHubAccount;
 import com.nexflux.integrations.core.github.GitHubRepository;
 import com.nexflux.integrations.core.github.GitTree;
 import com.nexflux.integrations.core.github.NewTreeEntry;
-import com.nexflux.integrations.core.port.out.GitHubApi;
+import com.nexflux.integrations.core.github.GitHubApi;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;

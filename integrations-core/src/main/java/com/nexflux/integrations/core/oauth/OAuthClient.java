@@ -1,0 +1,35 @@
+package com.nexflux.integrations.core.oauth;
+
+import com.nexflux.integrations.core.domain.Secret;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Speaks OAuth 2.0 to a provider's authorization and token endpoints (SPI).
+ *
+ * <p>Failures: {@link com.nexflux.integrations.core.oauth.OAuthGrantException} when the provider refuses the code
+ * or refresh token ({@code invalid_grant}, {@code bad_verification_code}, {@code bad_refresh_token});
+ * {@link com.nexflux.integrations.core.oauth.OAuthProtocolException} for an unusable answer (not a bearer token,
+ * no access token, not JSON) or a client misconfiguration ({@code invalid_client}, {@code redirect_uri_mismatch});
+ * {@link com.nexflux.integrations.core.error.RateLimitedException} for 429; and
+ * {@link com.nexflux.integrations.core.error.UnavailableException} for 5xx, timeouts and network errors. Messages
+ * never contain a token, a code, a verifier or the client secret.
+ */
+public interface OAuthClient {
+  /**
+   * @return the provider's authorization URL with {@code response_type=code}, the client id, the config's callback
+   *     as {@code redirect_uri}, the scopes (space-separated), {@code state}, and PKCE ({@code code_challenge},
+   *     {@code code_challenge_method=S256})
+   */
+  URI authorizationUrl(OAuthProviderConfig config, String state, String codeChallenge, List<String> scopes);
+
+  /**
+   * Exchanges an authorization code (with the PKCE verifier and the same {@code redirect_uri}).
+   *
+   * @param requestedScopes stored as the granted scopes when the provider's answer names none
+   */
+  TokenSet exchangeCode(OAuthProviderConfig config, String code, Secret codeVerifier, List<String> requestedScopes);
+
+  /** Uses a refresh token. A response without a refresh token yields a {@link TokenSet} whose refresh token is null. */
+  TokenSet refresh(OAuthProviderConfig config, Secret refreshToken);
+}

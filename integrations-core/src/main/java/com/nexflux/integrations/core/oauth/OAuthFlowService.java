@@ -1,0 +1,453 @@
+package com.nexflux.integrations.core.oauth;
+
+import com.nexflux.integrations.core.domain.AuditEvent;
+import com.nexflux.integrations.core.domain.EncryptedSecret;
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.domain.RequestContext;
+import com.nexflux.integrations.core.domain.Secret;
+import com.nexflux.integrations.core.domain.SecretContext;
+import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.core.error.IntegrationsException;
+import com.nexflux.integrations.core.error.NotConfiguredException;
+import com.nexflux.integrations.core.error.RateLimitedException;
+import com.nexflux.integrations.core.error.UnavailableException;
+import com.nexflux.integrations.core.audit.AuditLog;
+import com.nexflux.integrations.core.domain.SecretCipher;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The provider-neutral OAuth 2.0 authorization-code flow with PKCE (S256), for linking an integration and for
+ * signing in.
+ *
+ * <p>Start: a {@code state} of 32 random bytes, a browser binding of 32 random bytes (sent to the browser as the
+ * flow cookie) and a PKCE verifier of 32 random bytes, all base64url. Only the SHA-256 of the state and of the
+ * binding are stored; the verifier is stored encrypted, bound to the flow. Flows live in the shared
+ * {@link AuthorizationFlowStore} for {@link #FLOW_LIFETIME}, so start and callback may reach different instances.
+ *
+ * <p>Callback: the flow is consumed (single use) <em>before</em> anything else is checked, so a state is dead after
+ * its first callback whatever the outcome. Every rejection answers a redirect to {@code FRONTEND_URL} with
+ * {@code status=error&code=<one of }{@link Codes}{@code >}, stores nothing, and writes an audit row
+ * ({@code integration.connect} or {@code auth.sign_in}, outcome failure, reason = the code) when the flow names a
+ * user. Sign-in flows and unknown states have no user, and audit rows need one, so those rejections are only logged
+ * (provider, code and request id; never the state, the cookie, the code or a token).
+ *
+ * <p>The redirect is always built from the configured frontend URL plus fixed parameters; nothing from the request
+ * (state, code, error text) ever reaches it.
+ */
+public final class OAuthFlowService implements OAuthFlows {
+  /** How long a started flow is accepted. */
+  public static final Duration FLOW_LIFETIME = Duration.ofMinutes(10);
+  /** The audit action of a sign-in through a provider. */
+  public static final String SIGN_IN_ACTION = "auth.sign_in";
+  /** The user id a sign-in flow's verifier is bound to (sign-in flows have no user yet). */
+  static final UserId NO_USER = new UserId(new UUID(0, 0));
+
+  private static final Logger LOG = Logger.getLogger(OAuthFlowService.class.getName());
+  private static final int RANDOM_BYTES = 32;
+  private static final int MAX_STATE_CHARS = 512;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The {@code code} values of an error redirect. */
+  public static final class Codes {
+    /** No state, an unknown or already used state, or a state issued for another provider. */
+    public static final String INVALID_STATE = "INVALID_STATE";
+    /** The state is older than {@link #FLOW_LIFETIME}. */
+    public static final String EXPIRED_STATE = "EXPIRED_STATE";
+    /** The flow cookie is missing or belongs to another browser. */
+    public static final String BROWSER_MISMATCH = "BROWSER_MISMATCH";
+    /** The user declined at the provider ({@code error=access_denied}). */
+    public static final String ACCESS_DENIED = "ACCESS_DENIED";
+    /** The provider reported another error, or its account lookup failed. */
+    public static final String PROVIDER_ERROR = "PROVIDER_ERROR";
+    /** The callback carried neither a code nor an error. */
+    public static final String INVALID_REQUEST = "INVALID_REQUEST";
+    /** The provider refused the code (used, expired, or a PKCE mismatch). */
+    public static final String INVALID_GRANT = "INVALID_GRANT";
+    /** The token response was unusable (not bearer, no access token) or the client is misconfigured. */
+    public static final String TOKEN_RESPONSE_INVALID = "TOKEN_RESPONSE_INVALID";
+    /** The provider was down, slow or rate limiting. */
+    public static final String PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE";
+    /** A sign-in flow reached a server that has no {@link SignInCompletion}. */
+    public static final String SIGN_IN_NOT_AVAILABLE = "SIGN_IN_NOT_AVAILABLE";
+    /** Our own database was unavailable. */
+    public static final String UNAVAILABLE = "UNAVAILABLE";
+    /** Anything unexpected (e.g. the stored verifier could not be decrypted). */
+    public static final String SERVER_ERROR = "SERVER_ERROR";
+
+    private Codes() {}
+  }
+
+  private final Map<Provider, OAuthProviderConfig> providers;
+  private final OAuthClient client;
+  private final AuthorizationFlowStore flows;
+  private final OAuthConnectionRepository connections;
+  private final IdentityRepository identities;
+  private final ConnectedAccounts accounts;
+  private final SignInCompletion signIn;
+  private final SecretCipher cipher;
+  private final AuditLog auditLog;
+  private final Clock clock;
+  private final URI frontendUrl;
+  private final Map<Provider, Map<String, Object>> initialConfig;
+
+  /**
+   * @param providers the configured providers; others are {@link NotConfiguredException}
+   * @param signIn finishes sign-ins, or {@code null} when this server offers none (sign-in flows are then refused)
+   * @param frontendUrl {@code FRONTEND_URL}, the only place callbacks redirect to (absolute http or https)
+   * @param initialConfig per provider, the non-secret settings a new connection starts with (e.g. GitHub:
+   *     {@code auto_sync=false, selected_repos=[]}); a reconnect of the same account keeps the stored values of
+   *     these keys. May be {@code null}.
+   */
+  public OAuthFlowService(Map<Provider, OAuthProviderConfig> providers, OAuthClient client,
+      AuthorizationFlowStore flows, OAuthConnectionRepository connections, IdentityRepository identities,
+      ConnectedAccounts accounts, SignInCompletion signIn, SecretCipher cipher, AuditLog auditLog, Clock clock,
+      URI frontendUrl, Map<Provider, Map<String, Object>> initialConfig) {
+    this.providers = copyProviders(providers);
+    this.client = Objects.requireNonNull(client, "client");
+    this.flows = Objects.requireNonNull(flows, "flows");
+    this.connections = Objects.requireNonNull(connections, "connections");
+    this.identities = Objects.requireNonNull(identities, "identities");
+    this.accounts = Objects.requireNonNull(accounts, "accounts");
+    this.signIn = signIn;
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
+    this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.frontendUrl = checkFrontendUrl(frontendUrl);
+    this.initialConfig = copyInitialConfig(initialConfig);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A sign-in flow (no linking user) is refused with {@link NotConfiguredException} when this server has no
+   * {@link SignInCompletion}: sending the user through the provider's consent could not end in a session.
+   */
+  @Override
+  public StartedFlow start(Provider provider, Optional<UserId> linkingUser, boolean secureCookie,
+      RequestContext context) {
+    Objects.requireNonNull(linkingUser, "linkingUser");
+    OAuthProviderConfig config = config(provider);
+    FlowPurpose purpose = linkingUser.isPresent() ? FlowPurpose.LINK : FlowPurpose.SIGN_IN;
+    if (purpose == FlowPurpose.SIGN_IN && signIn == null) {
+      throw new NotConfiguredException("Signing in with " + provider.key() + " is not available here ("
+          + Codes.SIGN_IN_NOT_AVAILABLE + ")");
+    }
+    String state = randomToken();
+    String binding = randomToken();
+    String verifier = randomToken();
+    String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
+    String stateHash = sha256Hex(state);
+    List<String> scopes = config.scopesFor(purpose);
+    URI url = client.authorizationUrl(config, state, challenge, scopes);
+    Instant now = clock.instant();
+    EncryptedSecret sealedVerifier = cipher.encrypt(Secret.of(verifier),
+        verifierContext(linkingUser.orElse(null), provider, stateHash));
+    flows.save(new PendingAuthorization(stateHash, sha256Hex(binding), provider, purpose, linkingUser.orElse(null),
+        config.callbackUrl(), sealedVerifier, scopes, now, now.plus(FLOW_LIFETIME)));
+    return new StartedFlow(url, OAuthFlows.cookieName(provider, secureCookie), binding, FLOW_LIFETIME,
+        secureCookie);
+  }
+
+  @Override
+  public URI complete(Provider provider, Callback callback, String cookieValue, RequestContext context) {
+    Objects.requireNonNull(callback, "callback");
+    Objects.requireNonNull(context, "context");
+    OAuthProviderConfig config = config(provider);
+    String state = callback.state();
+    if (state == null || state.isEmpty() || state.length() > MAX_STATE_CHARS) {
+      return reject(provider, null, Codes.INVALID_STATE, context, Map.of("state", "missing_or_malformed"));
+    }
+    String stateHash = sha256Hex(state);
+    Optional<PendingAuthorization> consumed;
+    try {
+      consumed = flows.consume(stateHash);
+    } catch (RuntimeException e) {
+      return reject(provider, null, internalCode(e), context, Map.of("step", "consume_state"));
+    }
+    if (consumed.isEmpty()) {
+      return reject(provider, null, Codes.INVALID_STATE, context, Map.of("state", "unknown_or_used"));
+    }
+    PendingAuthorization flow = consumed.get();
+    try {
+      return completeFlow(provider, config, flow, callback, cookieValue, context);
+    } catch (RuntimeException e) {
+      // a bug or an outage after the state was consumed: still answer the frontend, never a stack trace
+      LOG.log(Level.WARNING, "OAuth callback failed unexpectedly [provider=" + provider.key() + ", request_id="
+          + safe(context.requestId()) + "]: " + e.getClass().getName());
+      return reject(provider, flow, internalCode(e), context, Map.of("step", "unexpected"));
+    }
+  }
+
+  private URI completeFlow(Provider provider, OAuthProviderConfig config, PendingAuthorization flow,
+      Callback callback, String cookieValue, RequestContext context) {
+    if (flow.provider() != provider) {
+      return reject(provider, flow, Codes.INVALID_STATE, context, Map.of("state", "other_provider",
+          "flow_provider", flow.provider().key()));
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(flow.expiresAt())) {
+      return reject(provider, flow, Codes.EXPIRED_STATE, context, Map.of());
+    }
+    if (cookieValue == null || cookieValue.isEmpty() || cookieValue.length() > MAX_STATE_CHARS) {
+      return reject(provider, flow, Codes.BROWSER_MISMATCH, context, Map.of("cookie", "missing"));
+    }
+    if (!MessageDigest.isEqual(sha256Hex(cookieValue).getBytes(StandardCharsets.US_ASCII),
+        flow.browserBindingHash().getBytes(StandardCharsets.US_ASCII))) {
+      return reject(provider, flow, Codes.BROWSER_MISMATCH, context, Map.of("cookie", "mismatch"));
+    }
+    if (callback.error() != null) {
+      boolean denied = "access_denied".equals(callback.error());
+      return reject(provider, flow, denied ? Codes.ACCESS_DENIED : Codes.PROVIDER_ERROR, context, Map.of());
+    }
+    if (callback.code() == null || callback.code().isEmpty()) {
+      return reject(provider, flow, Codes.INVALID_REQUEST, context, Map.of("code", "missing"));
+    }
+    if (flow.purpose() == FlowPurpose.SIGN_IN && signIn == null) {
+      return reject(provider, flow, Codes.SIGN_IN_NOT_AVAILABLE, context, Map.of());
+    }
+
+    Secret verifier = cipher.decrypt(flow.codeVerifier(),
+        verifierContext(flow.userId(), provider, flow.stateHash()));
+    TokenSet tokens;
+    try {
+      tokens = client.exchangeCode(config, callback.code(), verifier, flow.scopes());
+    } catch (OAuthGrantException e) {
+      return reject(provider, flow, Codes.INVALID_GRANT, context, Map.of("provider_error",
+          safe(e.providerError())));
+    } catch (OAuthProtocolException e) {
+      LOG.warning("OAuth token response rejected [provider=" + provider.key() + ", request_id="
+          + safe(context.requestId()) + "]: " + safe(e.getMessage()));
+      return reject(provider, flow, Codes.TOKEN_RESPONSE_INVALID, context, Map.of());
+    } catch (UnavailableException | RateLimitedException e) {
+      return reject(provider, flow, Codes.PROVIDER_UNAVAILABLE, context, Map.of("step", "token_exchange"));
+    } catch (IntegrationsException e) {
+      return reject(provider, flow, Codes.PROVIDER_ERROR, context, Map.of("step", "token_exchange"));
+    }
+
+    ConnectedAccounts.Account account;
+    try {
+      account = Objects.requireNonNull(accounts.resolve(provider, tokens.accessToken()), "account");
+    } catch (UnavailableException | RateLimitedException e) {
+      return reject(provider, flow, Codes.PROVIDER_UNAVAILABLE, context, Map.of("step", "account_lookup"));
+    } catch (IntegrationsException | IllegalArgumentException | NullPointerException e) {
+      return reject(provider, flow, Codes.PROVIDER_ERROR, context, Map.of("step", "account_lookup"));
+    }
+
+    return flow.purpose() == FlowPurpose.LINK
+        ? link(provider, flow, tokens, account, context, now)
+        : signIn(provider, flow, account, context);
+  }
+
+  private URI link(Provider provider, PendingAuthorization flow, TokenSet tokens, ConnectedAccounts.Account account,
+      RequestContext context, Instant now) {
+    UserId user = flow.userId();
+    Optional<OAuthConnection> existing = connections.find(user, provider);
+    Map<String, Object> initial = initialConfig.getOrDefault(provider, Map.of());
+    Map<String, Object> config = new LinkedHashMap<>(initial);
+    account.profile().forEach((k, v) -> {
+      if (v != null) {
+        config.put(k, v);
+      }
+    });
+    existing.filter(c -> account.accountId().equals(c.accountId())).ifPresent(c -> {
+      for (String key : initial.keySet()) {
+        if (c.config().containsKey(key) && c.config().get(key) != null) {
+          config.put(key, c.config().get(key));
+        }
+      }
+    });
+    config.put("scopes", tokens.scopes());
+
+    EncryptedSecret access = cipher.encrypt(tokens.accessToken(),
+        new SecretContext(user, provider, OAuthConnection.ACCESS_TOKEN_FIELD));
+    EncryptedSecret refresh = tokens.refreshToken() == null ? null : cipher.encrypt(tokens.refreshToken(),
+        new SecretContext(user, provider, OAuthConnection.REFRESH_TOKEN_FIELD));
+    OAuthConnection connection = new OAuthConnection(user, provider, ConnectionStatus.CONNECTED,
+        account.accountId(), access, refresh, tokens.expiresAt(),
+        refresh == null ? null : tokens.refreshTokenExpiresAt(), tokens.scopes(), config, now, now,
+        existing.map(c -> c.credentialsVersion() + 1).orElse(1L));
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("account_login", account.login());
+    details.put("scopes", String.join(" ", tokens.scopes()));
+    if (existing.isPresent()) {
+      details.put("reconnect", "true");
+    }
+    connections.save(connection, audit(user, provider, AuditEvent.Actions.CONNECT, AuditEvent.Outcome.SUCCESS,
+        null, context, details));
+    try {
+      identities.linkIfAbsent(provider, account.accountId(), user);
+    } catch (RuntimeException e) {
+      // the integration is stored; only the sign-in link is missing, and the next connect retries it
+      LOG.log(Level.WARNING, "Could not link the " + provider.key() + " identity [request_id="
+          + safe(context.requestId()) + "]: " + e.getClass().getName());
+    }
+    return redirect(Map.of("integration", provider.key(), "status", "connected"));
+  }
+
+  private URI signIn(Provider provider, PendingAuthorization flow, ConnectedAccounts.Account account,
+      RequestContext context) {
+    IdentityRepository.Linked linked = identities.findOrCreate(provider, account.accountId(),
+        new UserId(UUID.randomUUID()));
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("account_login", account.login());
+    details.put("new_user", Boolean.toString(linked.created()));
+    auditLog.append(audit(linked.userId(), provider, SIGN_IN_ACTION, AuditEvent.Outcome.SUCCESS, null, context,
+        details));
+    return Objects.requireNonNull(signIn.complete(linked.userId(), provider, account.login(), linked.created()),
+        "sign-in completion returned no URI");
+  }
+
+  /** Records the failure (audit row when the flow names a user, else a log line) and answers the error redirect. */
+  private URI reject(Provider provider, PendingAuthorization flow, String code, RequestContext context,
+      Map<String, String> details) {
+    UserId user = flow == null ? null : flow.userId();
+    String action = flow != null && flow.purpose() == FlowPurpose.SIGN_IN ? SIGN_IN_ACTION
+        : AuditEvent.Actions.CONNECT;
+    if (user != null) {
+      try {
+        auditLog.append(audit(user, provider, action, AuditEvent.Outcome.FAILURE, code, context, details));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Could not audit a rejected OAuth callback [provider=" + provider.key() + ", code="
+            + code + ", request_id=" + safe(context.requestId()) + "]: " + e.getClass().getName());
+      }
+    } else {
+      // no user to attach an audit row to (unknown state, or a sign-in flow): log without any secret
+      LOG.warning("OAuth callback rejected [provider=" + provider.key() + ", action=" + action + ", code=" + code
+          + ", request_id=" + safe(context.requestId()) + ", ip=" + safe(context.ip()) + "]");
+    }
+    return redirect(Map.of("integration", provider.key(), "status", "error", "code", code));
+  }
+
+  /**
+   * Builds {@code frontendUrl} plus the parameters (URL-encoded, appended to any query it already has, before any
+   * fragment). Parameter order: integration, status, code.
+   */
+  private URI redirect(Map<String, String> params) {
+    StringBuilder query = new StringBuilder();
+    for (String name : List.of("integration", "status", "code")) {
+      String value = params.get(name);
+      if (value != null) {
+        if (query.length() > 0) {
+          query.append('&');
+        }
+        query.append(encode(name)).append('=').append(encode(value));
+      }
+    }
+    String base = frontendUrl.toString();
+    String fragment = "";
+    int hash = base.indexOf('#');
+    if (hash >= 0) {
+      fragment = base.substring(hash);
+      base = base.substring(0, hash);
+    }
+    String separator = base.indexOf('?') < 0 ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
+    return URI.create(base + separator + query + fragment);
+  }
+
+  private AuditEvent audit(UserId user, Provider provider, String action, AuditEvent.Outcome outcome,
+      String reason, RequestContext context, Map<String, String> details) {
+    return new AuditEvent(UUID.randomUUID(), user, provider, action, outcome, reason, context, clock.instant(),
+        details);
+  }
+
+  private OAuthProviderConfig config(Provider provider) {
+    Objects.requireNonNull(provider, "provider");
+    OAuthProviderConfig config = providers.get(provider);
+    if (config == null) {
+      throw new NotConfiguredException("OAuth for " + provider.key() + " is not configured on this server");
+    }
+    return config;
+  }
+
+  private static SecretContext verifierContext(UserId user, Provider provider, String stateHash) {
+    return new SecretContext(user == null ? NO_USER : user, provider,
+        PendingAuthorization.verifierContextField(stateHash));
+  }
+
+  private static String internalCode(RuntimeException e) {
+    return e instanceof UnavailableException ? Codes.UNAVAILABLE : Codes.SERVER_ERROR;
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[RANDOM_BYTES];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** @return lower-case hex SHA-256 of the UTF-8 text */
+  static String sha256Hex(String text) {
+    return HexFormat.of().formatHex(sha256(text));
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** Makes a value safe for one log line (no control characters, bounded). */
+  private static String safe(String value) {
+    if (value == null) {
+      return "-";
+    }
+    String cleaned = value.replaceAll("\\p{Cntrl}", "?");
+    return cleaned.length() > 100 ? cleaned.substring(0, 100) + "..." : cleaned;
+  }
+
+  private static Map<Provider, OAuthProviderConfig> copyProviders(Map<Provider, OAuthProviderConfig> providers) {
+    Objects.requireNonNull(providers, "providers");
+    Map<Provider, OAuthProviderConfig> copy = new EnumMap<>(Provider.class);
+    providers.forEach((p, c) -> {
+      if (c.provider() != p) {
+        throw new IllegalArgumentException("the config for " + p.key() + " names " + c.provider().key());
+      }
+      copy.put(p, c);
+    });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static Map<Provider, Map<String, Object>> copyInitialConfig(Map<Provider, Map<String, Object>> initial) {
+    Map<Provider, Map<String, Object>> copy = new EnumMap<>(Provider.class);
+    if (initial != null) {
+      initial.forEach((p, m) -> copy.put(p, Collections.unmodifiableMap(new LinkedHashMap<>(m))));
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static URI checkFrontendUrl(URI url) {
+    Objects.requireNonNull(url, "frontendUrl");
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!url.isAbsolute() || url.isOpaque() || url.getHost() == null
+        || !(scheme.equals("https") || scheme.equals("http"))) {
+      throw new IllegalArgumentException("frontendUrl must be an absolute http or https URL");
+    }
+    return url;
+  }
+}
