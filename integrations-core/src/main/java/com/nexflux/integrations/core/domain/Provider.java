@@ -1,48 +1,67 @@
 package com.nexflux.integrations.core.domain;
 
-import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The outside services a NexFlux user can connect. {@link #key()} is the value of the
- * {@code user_integrations.provider} column, {@link #slug()} the path segment of the API.
+ * An outside service a NexFlux user can connect, named by its stored key. {@link #key()} is the value of the
+ * {@code user_integrations.provider} column (and of the audit log's and the OAuth tables' {@code provider}),
+ * {@link #slug()} the path segment of the API: the key with {@code _} written as {@code -}.
+ *
+ * <p>A value, compared by key. The providers this release knows are constants; a host service or a test may name
+ * another one ({@link #of}) and register a provider module for it: nothing shared needs to know it.
+ *
+ * @param key lower-case letters, digits and {@code _}, starting with a letter, at most 32 characters
  */
-public enum Provider {
-  MQTT("mqtt", "mqtt", true),
-  GITHUB("github", "github", true),
-  ARDUINO_CLOUD("arduino_cloud", "arduino-cloud", false),
-  GOOGLE("google", "google", false),
-  BLYNK("blynk", "blynk", false),
-  THINGSBOARD("thingsboard", "thingsboard", false),
-  ONEDRIVE("onedrive", "onedrive", false);
+public record Provider(String key) {
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
-  private final String key;
-  private final String slug;
-  private final boolean available;
+  public static final Provider MQTT = new Provider("mqtt");
+  public static final Provider GITHUB = new Provider("github");
+  public static final Provider ARDUINO_CLOUD = new Provider("arduino_cloud");
+  public static final Provider GOOGLE = new Provider("google");
+  public static final Provider BLYNK = new Provider("blynk");
+  public static final Provider THINGSBOARD = new Provider("thingsboard");
+  public static final Provider ONEDRIVE = new Provider("onedrive");
 
-  Provider(String key, String slug, boolean available) {
-    this.key = key;
-    this.slug = slug;
-    this.available = available;
+  private static final List<Provider> KNOWN = List.of(MQTT, GITHUB, ARDUINO_CLOUD, GOOGLE, BLYNK, THINGSBOARD, ONEDRIVE);
+
+  public Provider {
+    Objects.requireNonNull(key, "key");
+    if (!KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException("a provider key is 1-32 of [a-z0-9_], starting with a letter");
+    }
   }
 
-  /** @return the stored name, e.g. {@code arduino_cloud} */
-  public String key() {
-    return key;
+  /** @return the provider with this key; throws {@link IllegalArgumentException} for a malformed key */
+  public static Provider of(String key) {
+    return new Provider(key);
   }
 
   /** @return the URL path segment, e.g. {@code arduino-cloud} */
   public String slug() {
-    return slug;
+    return key.replace('_', '-');
   }
 
-  /** @return whether this release implements the integration (a deployment may still lack its credentials) */
-  public boolean available() {
-    return available;
+  /** @return the providers this release knows, in the overview's order (the spec's list) */
+  public static List<Provider> known() {
+    return KNOWN;
   }
 
-  /** Finds a provider by its stored key. */
+  /** @return the provider of a well-formed stored key, or empty for a malformed one */
   public static Optional<Provider> fromKey(String key) {
-    return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    return key != null && KEY.matcher(key).matches() ? Optional.of(new Provider(key)) : Optional.empty();
+  }
+
+  /** @return the provider whose {@link #slug()} this is, or empty for a malformed slug */
+  public static Optional<Provider> fromSlug(String slug) {
+    return slug == null || slug.indexOf('_') >= 0 ? Optional.empty() : fromKey(slug.replace('-', '_'));
+  }
+
+  @Override
+  public String toString() {
+    return key;
   }
 }

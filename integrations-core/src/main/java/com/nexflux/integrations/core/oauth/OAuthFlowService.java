@@ -24,7 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.EnumMap;
+
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -201,7 +201,7 @@ public final class OAuthFlowService implements OAuthFlows {
 
   private URI completeFlow(Provider provider, OAuthProviderConfig config, PendingAuthorization flow,
       Callback callback, String cookieValue, RequestContext context) {
-    if (flow.provider() != provider) {
+    if (!flow.provider().equals(provider)) {
       return reject(provider, flow, Codes.INVALID_STATE, context, Map.of("state", "other_provider",
           "flow_provider", flow.provider().key()));
     }
@@ -423,9 +423,9 @@ public final class OAuthFlowService implements OAuthFlows {
 
   private static Map<Provider, OAuthProviderConfig> copyProviders(Map<Provider, OAuthProviderConfig> providers) {
     Objects.requireNonNull(providers, "providers");
-    Map<Provider, OAuthProviderConfig> copy = new EnumMap<>(Provider.class);
+    Map<Provider, OAuthProviderConfig> copy = new LinkedHashMap<>();
     providers.forEach((p, c) -> {
-      if (c.provider() != p) {
+      if (!c.provider().equals(p)) {
         throw new IllegalArgumentException("the config for " + p.key() + " names " + c.provider().key());
       }
       copy.put(p, c);
@@ -434,7 +434,7 @@ public final class OAuthFlowService implements OAuthFlows {
   }
 
   private static Map<Provider, Map<String, Object>> copyInitialConfig(Map<Provider, Map<String, Object>> initial) {
-    Map<Provider, Map<String, Object>> copy = new EnumMap<>(Provider.class);
+    Map<Provider, Map<String, Object>> copy = new LinkedHashMap<>();
     if (initial != null) {
       initial.forEach((p, m) -> copy.put(p, Collections.unmodifiableMap(new LinkedHashMap<>(m))));
     }

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -95,7 +94,7 @@ public final class TokenService implements AccessTokens {
   public TokenService(Map<Provider, OAuthProviderConfig> providers, OAuthClient client,
       OAuthConnectionRepository connections, SecretCipher cipher, AuditLog auditLog, Clock clock) {
     Objects.requireNonNull(providers, "providers");
-    Map<Provider, OAuthProviderConfig> copy = new EnumMap<>(Provider.class);
+    Map<Provider, OAuthProviderConfig> copy = new LinkedHashMap<>();
     copy.putAll(providers);
     this.providers = Collections.unmodifiableMap(copy);
     this.client = Objects.requireNonNull(client, "client");

@@ -5,6 +5,6 @@ import java.util.List;
 
 /** Every provider with the user's status in it (API). */
 public interface IntegrationsOverview {
-  /** @return one entry per provider, in {@link com.nexflux.integrations.core.domain.Provider} order */
+  /** @return one entry per provider, in the registry's order */
   List<IntegrationSummary> list(UserId userId);
 }

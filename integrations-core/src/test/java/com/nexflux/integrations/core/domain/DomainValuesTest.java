@@ -25,8 +25,14 @@ class DomainValuesTest {
     assertThat(Provider.fromKey("arduino_cloud")).contains(Provider.ARDUINO_CLOUD);
     assertThat(Provider.ARDUINO_CLOUD.slug()).isEqualTo("arduino-cloud");
     assertThat(Provider.fromKey("mqtt")).contains(Provider.MQTT);
-    assertThat(Provider.fromKey("nope")).isEmpty();
-    assertThat(Provider.MQTT.available()).isTrue();
+    assertThat(Provider.fromKey("throw_away")).contains(Provider.of("throw_away"));
+    assertThat(Provider.of("throw_away").slug()).isEqualTo("throw-away");
+    assertThat(Provider.fromSlug("arduino-cloud")).contains(Provider.ARDUINO_CLOUD);
+    assertThat(Provider.fromKey("No-pe")).isEmpty();
+    assertThat(Provider.fromKey(null)).isEmpty();
+    assertThat(Provider.fromSlug("arduino_cloud")).isEmpty();
+    assertThatThrownBy(() -> Provider.of("../x")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Provider.known()).first().isEqualTo(Provider.MQTT);
   }
 
   @Test

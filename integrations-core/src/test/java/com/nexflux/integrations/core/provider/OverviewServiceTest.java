@@ -13,7 +13,8 @@ import com.nexflux.integrations.core.mqtt.TestRecord;
 import com.nexflux.integrations.core.testing.InMemoryMqttIntegrationRepository;
 import com.nexflux.integrations.core.testing.MutableClock;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.Set;
+import com.nexflux.integrations.core.mqtt.MqttStatusSource;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +23,21 @@ import org.junit.jupiter.api.Test;
 class OverviewServiceTest {
   final MutableClock clock = new MutableClock();
   final InMemoryMqttIntegrationRepository repo = new InMemoryMqttIntegrationRepository();
-  final OverviewService overview = new OverviewService(repo);
+  static final ProviderDescriptor MQTT = new ProviderDescriptor(Provider.MQTT, "MQTT",
+      List.of(ConnectionMethod.SETTINGS_FORM), Set.of(Capability.DEVICES));
+  static final ProviderDescriptor GITHUB = new ProviderDescriptor(Provider.GITHUB, "GitHub",
+      List.of(ConnectionMethod.OAUTH_AUTHORIZATION_CODE), Set.of(Capability.LINK, Capability.PROJECT_EXPORT));
+  static final List<ProviderDescriptor> LATER = Provider.known().stream().skip(2)
+      .map(p -> new ProviderDescriptor(p, p.key(), List.of(ConnectionMethod.API_KEY), Set.of())).toList();
+  final OverviewService overview = new OverviewService(entries(OverviewEntry.notAvailable(GITHUB)));
+
+  List<OverviewEntry> entries(OverviewEntry github) {
+    List<OverviewEntry> all = new java.util.ArrayList<>();
+    all.add(OverviewEntry.available(MQTT, new MqttStatusSource(repo)));
+    all.add(github);
+    LATER.forEach(d -> all.add(OverviewEntry.notAvailable(d)));
+    return all;
+  }
   final UserId alice = new UserId(UUID.randomUUID());
   final UserId bob = new UserId(UUID.randomUUID());
 
@@ -39,15 +54,15 @@ class OverviewServiceTest {
   void lists_one_entry_per_provider_in_provider_order() {
     List<IntegrationSummary> list = overview.list(alice);
 
-    assertThat(list).extracting(IntegrationSummary::provider).containsExactly(Provider.values());
-    assertThat(list).hasSize(Provider.values().length);
+    assertThat(list).extracting(IntegrationSummary::provider).containsExactlyElementsOf(Provider.known());
+    assertThat(list.get(0).descriptor()).isEqualTo(MQTT);
   }
 
   @Test
   void mqtt_is_available_and_not_configured_when_nothing_is_saved() {
     IntegrationSummary mqtt = overview.list(alice).get(0);
 
-    assertThat(mqtt).isEqualTo(new IntegrationSummary(Provider.MQTT, true, false, false, "not_configured", null));
+    assertThat(mqtt).isEqualTo(new IntegrationSummary(MQTT, true, false, false, "not_configured", null));
   }
 
   @Test
@@ -56,7 +71,7 @@ class OverviewServiceTest {
     store(alice, true);
 
     assertThat(overview.list(alice).get(0))
-        .isEqualTo(new IntegrationSummary(Provider.MQTT, true, true, true, "untested", savedAt));
+        .isEqualTo(new IntegrationSummary(MQTT, true, true, true, "untested", savedAt));
 
     repo.modify(alice, i -> i.withTest(new TestRecord(savedAt.plusSeconds(5), true, null)));
     assertThat(overview.list(alice).get(0).status()).isEqualTo("connected");
@@ -80,9 +95,10 @@ class OverviewServiceTest {
   @Test
   void github_is_listed_with_the_users_connection_status_when_the_deployment_has_credentials() {
     var connections = new com.nexflux.integrations.core.testing.InMemoryGitHubConnections();
-    var withGitHub = new OverviewService(repo, connections, java.util.Set.of(Provider.GITHUB));
+    var withGitHub = new OverviewService(entries(OverviewEntry.available(GITHUB,
+        new com.nexflux.integrations.core.oauth.OAuthStatusSource(connections, Provider.GITHUB))));
     IntegrationSummary none = withGitHub.list(alice).get(1);
-    assertThat(none).isEqualTo(new IntegrationSummary(Provider.GITHUB, true, false, false, "not_configured", null));
+    assertThat(none).isEqualTo(new IntegrationSummary(GITHUB, true, false, false, "not_configured", null));
 
     Instant at = clock.instant();
     connections.save(new com.nexflux.integrations.core.oauth.OAuthConnection(alice, Provider.GITHUB,
@@ -90,7 +106,7 @@ class OverviewServiceTest {
         List.of("repo"), Map.of(), at, at, 1), new AuditEvent(UUID.randomUUID(), alice, Provider.GITHUB,
         AuditEvent.Actions.CONNECT, AuditEvent.Outcome.SUCCESS, null, RequestContext.internal("t"), at, Map.of()));
     assertThat(withGitHub.list(alice).get(1))
-        .isEqualTo(new IntegrationSummary(Provider.GITHUB, true, true, true, "needs_reauth", at));
+        .isEqualTo(new IntegrationSummary(GITHUB, true, true, true, "needs_reauth", at));
     assertThat(withGitHub.list(bob).get(1).status()).isEqualTo("not_configured");
   }
 
@@ -98,8 +114,8 @@ class OverviewServiceTest {
   void every_other_provider_is_not_available() {
     store(alice, true);
 
-    assertThat(overview.list(alice)).filteredOn(s -> s.provider() != Provider.MQTT)
-        .hasSize(Provider.values().length - 1)
+    assertThat(overview.list(alice)).filteredOn(s -> !s.provider().equals(Provider.MQTT))
+        .hasSize(Provider.known().size() - 1)
         .allSatisfy(s -> {
           assertThat(s.available()).isFalse();
           assertThat(s.configured()).isFalse();
@@ -107,8 +123,27 @@ class OverviewServiceTest {
           assertThat(s.status()).isEqualTo("not_available");
           assertThat(s.connectedAt()).isNull();
         });
-    assertThat(Arrays.stream(Provider.values()).filter(Provider::available))
-        .containsExactly(Provider.MQTT, Provider.GITHUB);
+  }
+
+  @Test
+  void a_provider_listed_twice_is_refused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OverviewService(List.of(
+        OverviewEntry.notAvailable(MQTT), OverviewEntry.notAvailable(MQTT))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void a_provider_no_shared_code_knows_is_listed_with_its_own_status() {
+    ProviderDescriptor custom = new ProviderDescriptor(Provider.of("throw_away"), "Throw-away",
+        List.of(ConnectionMethod.API_KEY, ConnectionMethod.SETTINGS_FORM), Set.of(Capability.DEVICES));
+    var list = new OverviewService(List.of(OverviewEntry.available(custom,
+        u -> new ProviderStatus(true, true, u.equals(alice) ? "connected" : "error", Instant.EPOCH)))).list(alice);
+    assertThat(list).singleElement().satisfies(s -> {
+      assertThat(s.provider().slug()).isEqualTo("throw-away");
+      assertThat(s.descriptor().connectBy()).containsExactly(ConnectionMethod.API_KEY, ConnectionMethod.SETTINGS_FORM);
+      assertThat(s.status()).isEqualTo("connected");
+      assertThat(s.available()).isTrue();
+    });
   }
 
   @Test

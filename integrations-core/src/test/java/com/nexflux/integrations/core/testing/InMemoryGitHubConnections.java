@@ -79,7 +79,7 @@ public final class InMemoryGitHubConnections implements OAuthConnectionRepositor
       return Optional.empty();
     }
     return Optional.ofNullable(work.run(current, (updated, audit) -> {
-      if (!updated.userId().equals(userId) || updated.provider() != provider) {
+      if (!updated.userId().equals(userId) || !updated.provider().equals(provider)) {
         throw new IllegalArgumentException("the locked row's user and provider must stay");
       }
       if (audit != null) {

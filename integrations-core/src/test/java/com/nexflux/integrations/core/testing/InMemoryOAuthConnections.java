@@ -135,7 +135,7 @@ public final class InMemoryOAuthConnections implements OAuthConnectionRepository
       List<Staged> staged = new ArrayList<>();
       T result = work.run(current, (updated, audit) -> {
         Objects.requireNonNull(updated, "updated");
-        if (!updated.userId().equals(userId) || updated.provider() != provider) {
+        if (!updated.userId().equals(userId) || !updated.provider().equals(provider)) {
           throw new IllegalArgumentException("the update must keep the locked row's user and provider");
         }
         staged.add(new Staged(updated, audit));
