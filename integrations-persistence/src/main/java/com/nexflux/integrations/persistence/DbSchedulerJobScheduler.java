@@ -120,8 +120,8 @@ public final class DbSchedulerJobScheduler implements JobScheduler, AutoCloseabl
       Duration pollingInterval, int threads) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.jdbi = Db.jdbi(dataSource);
-    this.handlers = Map.copyOf(handlers);
-    this.handlers.keySet().forEach(DbSchedulerJobScheduler::requireName);
+    this.handlers = new java.util.concurrent.ConcurrentHashMap<>();
+    handlers.forEach(this::handle);
     this.instanceName = requireName(instanceName);
     this.pollingInterval = Objects.requireNonNull(pollingInterval, "pollingInterval");
     if (pollingInterval.isNegative() || pollingInterval.isZero()) {
@@ -144,6 +144,27 @@ public final class DbSchedulerJobScheduler implements JobScheduler, AutoCloseabl
       throw new IllegalArgumentException("names must not be blank");
     }
     return name;
+  }
+
+  /**
+   * Adds a one-time task: each execution of {@code name} calls {@code handler} with its instance id. Must be called
+   * before {@link #start()}; lets the services that schedule the task be built with this scheduler first and
+   * register their handler afterwards.
+   *
+   * @param name the task name; unique among this scheduler's tasks
+   * @return this
+   */
+  public synchronized DbSchedulerJobScheduler handle(String name, Consumer<String> handler) {
+    requireName(name);
+    Objects.requireNonNull(handler, "handler");
+    if (scheduler != null || closed) {
+      throw new IllegalStateException("tasks must be added before start()");
+    }
+    if (handlers.containsKey(name) || recurringTasks.stream().anyMatch(t -> t.getName().equals(name))) {
+      throw new IllegalArgumentException("a task with this name exists already");
+    }
+    handlers.put(name, handler);
+    return this;
   }
 
   /**

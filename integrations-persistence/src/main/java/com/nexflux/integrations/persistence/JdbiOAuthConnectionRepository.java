@@ -13,7 +13,6 @@ import com.nexflux.integrations.persistence.internal.Db;
 import com.nexflux.integrations.persistence.internal.OAuthRows;
 import com.nexflux.integrations.persistence.internal.Timestamps;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,7 +98,7 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
   private static final String DUE = """
       SELECT user_id, provider
         FROM user_integrations
-       WHERE provider IN (<providers>)
+       WHERE provider <> 'mqtt'
          AND metadata ->> 'status' = :connected
          AND refresh_token IS NOT NULL
          AND token_expires_at < timezone('UTC', CAST(:before AS timestamptz))
@@ -107,8 +106,6 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
        LIMIT :limit
       """;
 
-  private static final List<String> OAUTH_PROVIDERS = Arrays.stream(Provider.values())
-      .filter(p -> p != Provider.MQTT).map(Provider::key).toList();
 
   private final Jdbi jdbi;
 
@@ -123,7 +120,7 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
 
   private static Provider oauth(Provider provider) {
     Objects.requireNonNull(provider, "provider");
-    if (provider == Provider.MQTT) {
+    if (provider.equals(Provider.MQTT)) {
       throw new IllegalArgumentException("MQTT rows are not OAuth connections");
     }
     return provider;
@@ -253,7 +250,7 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
   }
 
   /**
-   * {@inheritDoc} Only OAuth rows (never MQTT) of known providers; ties are ordered by user id.
+   * {@inheritDoc} Only OAuth rows (never MQTT) that hold a refresh token; ties are ordered by user id.
    *
    * @throws IllegalArgumentException when {@code limit} is below 1
    * @throws UnavailableException when the database fails
@@ -265,7 +262,6 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
       throw new IllegalArgumentException("limit must be at least 1");
     }
     return Db.call(() -> jdbi.withHandle(h -> h.createQuery(DUE)
-        .bindList("providers", OAUTH_PROVIDERS)
         .bind("connected", ConnectionStatus.CONNECTED.key())
         .bind("before", Timestamps.bind(expiringBefore))
         .bind("limit", limit)
@@ -323,7 +319,7 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
       if (closed) {
         throw new IllegalStateException("the lock of this writer has been released");
       }
-      if (!updated.userId().equals(userId) || updated.provider() != provider) {
+      if (!updated.userId().equals(userId) || !updated.provider().equals(provider)) {
         throw new IllegalArgumentException("the connection is not the locked one");
       }
       Row row = new Row(updated);
