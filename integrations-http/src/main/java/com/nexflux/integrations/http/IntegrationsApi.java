@@ -13,30 +13,25 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.nexflux.integrations.core.account.Accounts;
 import com.nexflux.integrations.core.audit.AuditTrail;
-import com.nexflux.integrations.core.github.GitHubIntegrations;
 import com.nexflux.integrations.core.provider.IntegrationsOverview;
-import com.nexflux.integrations.core.mqtt.MqttIntegrations;
-import com.nexflux.integrations.core.oauth.OAuthFlows;
 import com.nexflux.integrations.http.internal.AccountHandlers;
 import com.nexflux.integrations.http.internal.ApiRoutes;
 import com.nexflux.integrations.http.internal.BearerAuthentication;
 import com.nexflux.integrations.http.internal.CookieSecurity;
 import com.nexflux.integrations.http.internal.ErrorResponses;
-import com.nexflux.integrations.http.internal.GitHubHandlers;
-import com.nexflux.integrations.http.internal.InternalHandlers;
 import com.nexflux.integrations.http.internal.JsonResponses;
-import com.nexflux.integrations.http.internal.MqttHandlers;
-import com.nexflux.integrations.http.internal.OAuthHandlers;
 import com.nexflux.integrations.http.internal.RequestBodies;
 import com.nexflux.integrations.http.internal.RequestScope;
 import com.nexflux.integrations.http.internal.SystemHandlers;
+import com.nexflux.integrations.http.kit.ApiKit;
+import com.nexflux.integrations.http.kit.OpenApiFragments;
+import com.nexflux.integrations.http.kit.RouteModule;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -45,28 +40,18 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  *
  * <p>Routes (all JSON answers are in the envelope {@code {"success":true,"data":…}} or
  * {@code {"success":false,"error":{"code","message","details"}}}, and every answer carries {@code X-Request-Id}):
+ * the shared ones,
  * <ul>
- *   <li>{@code GET /api/v1/users/me/integrations} — every provider with the caller's status;</li>
- *   <li>{@code GET|PUT|DELETE /api/v1/users/me/integrations/mqtt} — the caller's MQTT settings;</li>
- *   <li>{@code POST /api/v1/users/me/integrations/mqtt/test} — test the saved settings (no body, a blank body or
- *       {@code {}}) or the settings in the body, without holding a Jetty thread;</li>
+ *   <li>{@code GET /api/v1/users/me/integrations} — every provider with the caller's status, its slug, how it
+ *       connects and what it can do;</li>
  *   <li>{@code GET /api/v1/users/me/integrations/audit?limit=&cursor=} — the caller's audit trail;</li>
- *   <li>{@code GET|PUT|DELETE /api/v1/users/me/integrations/github} — the caller's GitHub connection, its
- *       auto-sync flag and selected repositories; {@code POST …/github/sync} queues a sync (202 and
- *       {@code Location}); {@code GET …/github/syncs[/{id}]} reads the caller's sync jobs;</li>
- *   <li>{@code GET /api/v1/auth/github/connect} — starts a GitHub OAuth flow: a link for the bearer token's user,
- *       a sign-in without a token; sets the flow cookie and redirects (302) to GitHub, or answers
- *       {@code {"authorization_url"}} to {@code Accept: application/json};</li>
- *   <li>{@code GET /api/v1/auth/github/callback} — completes it: 302 to the URI the core chooses, never to a URL
- *       from the request;</li>
- *   <li>{@code POST /internal/v1/projects/changed} — for NexFlux services that do not embed the library: a
- *       project changed, queue auto-sync; authenticated by {@link Builder#internalApiToken}, 404 without one;</li>
- *   <li>{@code GET /health/live}, {@code GET /health/ready}, {@code GET /openapi.json} — no authentication.</li>
+ *   <li>{@code GET /health/live}, {@code GET /health/ready}, {@code GET /openapi.json} — no authentication;</li>
  * </ul>
+ * and those of every {@link RouteModule} given to {@link Builder#routes} (one per provider: MQTT's settings and
+ * test, GitHub's connection and sync, the OAuth {@code connect}/{@code callback} pair of each OAuth provider, ...).
  * {@code /api/v1/users/me/...} requests need {@code Authorization: Bearer <token>}; bodies are limited to
- * {@value #MAX_REQUEST_BYTES} bytes. Without {@link Builder#github} or {@link Builder#oauthFlows} the GitHub and
- * OAuth routes still exist and answer 503 {@code PROVIDER_NOT_CONFIGURED}. The document at
- * {@link #OPENAPI_RESOURCE} describes all of it.
+ * {@value #MAX_REQUEST_BYTES} bytes. The document served at {@code /openapi.json} ({@link #openApiDocument()}) is
+ * the shared part at {@link #OPENAPI_RESOURCE} merged with every module's fragment.
  *
  * <p>Instances are immutable and thread-safe; one instance may be mounted on several Javalin configurations.
  *
@@ -86,25 +71,40 @@ public final class IntegrationsApi {
   private static final ObjectMapper MAPPER = objectMapper();
 
   private final ApiRoutes routes;
+  private final byte[] openApi;
 
   private IntegrationsApi(Builder b) {
     JsonResponses json = new JsonResponses(MAPPER);
     RequestBodies bodies = new RequestBodies(MAPPER);
     BearerAuthentication auth = new BearerAuthentication(b.authenticator, b.accounts);
+    ApiKit kit = new ApiKit(auth, bodies, json, new CookieSecurity(b.publicBaseUrlIsHttps, b.trustForwardedProto),
+        b.internalApiToken);
+    List<RouteModule> modules = List.copyOf(b.modules);
+    this.openApi = OpenApiFragments.merge(OpenApiFragments.resource(IntegrationsApi.class, "openapi.json"),
+        modules.stream().map(RouteModule::openApi).toList());
     this.routes = new ApiRoutes(
-        new MqttHandlers(b.mqtt, auth, bodies, json),
         new AccountHandlers(b.overview, b.auditTrail, auth, json),
-        new SystemHandlers(b.readiness, loadOpenApi(), json),
-        new GitHubHandlers(b.github, auth, bodies, json),
-        new OAuthHandlers(b.oauthFlows, auth, json, new CookieSecurity(b.publicBaseUrlIsHttps, b.trustForwardedProto)),
-        new InternalHandlers(b.github, b.internalApiToken, bodies, json),
+        new SystemHandlers(b.readiness, openApi, json),
+        List.of(),
+        modules,
+        kit,
         auth,
         new ErrorResponses(json));
   }
 
+  /** @return the OpenAPI document served at {@code GET /openapi.json}: the shared part and every module's fragment */
+  public byte[] openApiDocument() {
+    return openApi.clone();
+  }
+
+  /** @return {@code METHOD path} of every route this API declares */
+  public List<String> routes() {
+    return routes.describe();
+  }
+
   /**
-   * @return a builder; the MQTT, overview and audit use cases, the accounts port and the authenticator are
-   *     required, GitHub, OAuth and the internal token are optional
+   * @return a builder; the overview and audit use cases, the accounts port and the authenticator are required, the
+   *     route modules and the internal token are optional
    */
   public static Builder builder() {
     return new Builder();
@@ -114,7 +114,7 @@ public final class IntegrationsApi {
    * Registers our routes on a host's Javalin configuration, inside its {@code Javalin.create(config -> …)}.
    *
    * <p>What is registered, all scoped to our paths ({@code /api/v1/users/me/integrations[/*]}, the two exact
-   * {@code /api/v1/auth/github/…} paths, {@code /internal/v1/projects/changed}, {@code /health/live},
+   * {@code /api/v1/auth/{slug}/…} paths, the modules' {@code /internal/v1/…} paths, {@code /health/live},
    * {@code /health/ready}, {@code /openapi.json}): the routes; before-handlers that assign the request id, mark
    * our {@code /api} and {@code /internal} answers {@code no-store}, reject declared bodies over 64 KiB and
    * authenticate the caller of {@code /api/v1/users/me/integrations[/*]} (not of the OAuth routes, which a browser
@@ -192,39 +192,31 @@ public final class IntegrationsApi {
     return mapper;
   }
 
-  private static byte[] loadOpenApi() {
-    try (InputStream in = IntegrationsApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("missing class-path resource " + OPENAPI_RESOURCE);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + OPENAPI_RESOURCE, e);
-    }
-  }
-
   /** Collects the ports the API calls. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
     /** The shortest {@link #internalApiToken} accepted. */
     public static final int MIN_INTERNAL_TOKEN_CHARS = 32;
 
-    private MqttIntegrations mqtt;
+    private final List<RouteModule> modules = new ArrayList<>();
     private IntegrationsOverview overview;
     private AuditTrail auditTrail;
     private Accounts accounts;
     private Authenticator authenticator;
     private ReadinessCheck readiness;
-    private OAuthFlows oauthFlows;
-    private GitHubIntegrations github;
     private String internalApiToken;
     private boolean publicBaseUrlIsHttps;
     private boolean trustForwardedProto;
 
     private Builder() {}
 
-    /** The MQTT use cases (required). */
-    public Builder mqtt(MqttIntegrations mqtt) {
-      this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
+    /**
+     * Adds a provider's routes (and its OpenAPI fragment); modules are registered in the order given. A route or
+     * an OpenAPI path that two modules declare is an error at {@link #build()}.
+     */
+    public Builder routes(RouteModule... modules) {
+      for (RouteModule m : modules) {
+        this.modules.add(Objects.requireNonNull(m, "module"));
+      }
       return this;
     }
 
@@ -259,25 +251,6 @@ public final class IntegrationsApi {
     }
 
     /**
-     * The OAuth flows behind {@code GET /api/v1/auth/github/connect|callback} (optional; without them both answer
-     * 503 {@code PROVIDER_NOT_CONFIGURED}).
-     */
-    public Builder oauthFlows(OAuthFlows oauthFlows) {
-      this.oauthFlows = Objects.requireNonNull(oauthFlows, "oauthFlows");
-      return this;
-    }
-
-    /**
-     * The GitHub use cases behind {@code /api/v1/users/me/integrations/github[/…]} and
-     * {@code POST /internal/v1/projects/changed} (optional; without them those answer 503
-     * {@code PROVIDER_NOT_CONFIGURED}).
-     */
-    public Builder github(GitHubIntegrations github) {
-      this.github = Objects.requireNonNull(github, "github");
-      return this;
-    }
-
-    /**
      * The shared service token of {@code POST /internal/v1/projects/changed}, the endpoint for NexFlux services that
      * do not embed this library: they send {@code Authorization: Bearer <token>}, compared in constant time. With
      * {@code null} (the default) the endpoint is disabled and answers 404.
@@ -299,7 +272,7 @@ public final class IntegrationsApi {
     /**
      * Declares that browsers reach this service over HTTPS (its public base URL is {@code https://}), even when
      * TLS ends at a proxy in front of it: the OAuth flow cookie is then always {@code Secure} and named
-     * {@code __Host-nexflux_oauth_github}. Default {@code false}: decided per request (see
+     * {@code __Host-nexflux_oauth_<provider>}. Default {@code false}: decided per request (see
      * {@link #trustForwardedProto}). Set it in every HTTPS deployment.
      */
     public Builder publicBaseUrlIsHttps(boolean https) {
@@ -321,7 +294,6 @@ public final class IntegrationsApi {
      * @throws IllegalStateException naming the first missing port
      */
     public IntegrationsApi build() {
-      require(mqtt, "mqtt");
       require(overview, "overview");
       require(auditTrail, "auditTrail");
       require(accounts, "accounts");

@@ -25,7 +25,12 @@ class AccountRoutesTest {
     JsonNode items = d.get("integrations");
     assertThat(items).hasSize(2);
     assertThat(items.get(0).fieldNames()).toIterable()
-        .containsExactly("provider", "available", "configured", "enabled", "status", "connected_at");
+        .containsExactly("provider", "available", "configured", "enabled", "status", "connected_at", "slug", "name",
+            "connect_by", "capabilities");
+    assertThat(items.get(1).get("slug").asText()).isEqualTo("arduino-cloud");
+    assertThat(items.get(1).get("name").asText()).isEqualTo("Arduino Cloud");
+    assertThat(items.get(1).get("connect_by").toString()).isEqualTo("[\"client_credentials\"]");
+    assertThat(items.get(1).get("capabilities").toString()).isEqualTo("[\"link\",\"devices\"]");
     assertThat(items.get(0).get("provider").asText()).isEqualTo("mqtt");
     assertThat(items.get(0).get("connected_at").asText()).isEqualTo("2026-01-15T10:30:00Z");
     assertThat(items.get(1).get("provider").asText()).isEqualTo("arduino_cloud");

@@ -67,7 +67,7 @@ class InternalRoutesTest {
   @Test
   void withoutAConfiguredToken_isDisabled_404() {
     api.close();
-    api = new ApiFixture(null, (b, f) -> b.github(f.github));
+    api = new ApiFixture(null, (b, f) -> f.gitHubWired = true);
     error(post("Bearer " + ApiFixture.INTERNAL_TOKEN, BODY), 404, "NOT_FOUND");
     error(post(null, BODY), 404, "NOT_FOUND");
     assertThat(api.github.projectChanges).isEmpty();

@@ -1,4 +1,11 @@
-package com.nexflux.integrations.http.internal;
+package com.nexflux.integrations.http.github;
+
+import com.nexflux.integrations.http.internal.BearerAuthentication;
+import com.nexflux.integrations.http.internal.JsonResponses;
+import com.nexflux.integrations.http.internal.RequestBodies;
+import com.nexflux.integrations.http.internal.RequestScope;
+import com.nexflux.integrations.http.internal.Responses;
+import com.nexflux.integrations.http.internal.JsonFields;
 
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.NotConfiguredException;
@@ -84,8 +91,8 @@ public final class GitHubHandlers {
     fields.check();
     SyncJob job = Objects.requireNonNull(
         github.requestSync(user, repositoryId, projectIds, RequestScope.context(ctx)), "the queued job");
-    ctx.header("Location", ApiPaths.GITHUB_SYNCS + "/" + job.id());
-    json.success(ctx, 202, Responses.Job.of(job));
+    ctx.header("Location", GitHubRoutes.GITHUB_SYNCS + "/" + job.id());
+    json.success(ctx, 202, GitHubResponses.Job.of(job));
   }
 
   /** {@code GET …/github/syncs/{id}}: one of the caller's jobs; 404 for anything else, a malformed id included. */
@@ -97,7 +104,7 @@ public final class GitHubHandlers {
       throw new NotFoundException("No such sync job");
     }
     SyncJob job = Objects.requireNonNull(github.job(user, UUID.fromString(id)), "the job");
-    json.ok(ctx, Responses.Job.of(job));
+    json.ok(ctx, GitHubResponses.Job.of(job));
   }
 
   /** {@code GET …/github/syncs?limit=}: the caller's recent jobs, newest first. */
@@ -105,7 +112,7 @@ public final class GitHubHandlers {
     UserId user = auth.user(ctx);
     GitHubIntegrations github = github();
     int limit = limit(ctx.queryParam("limit"));
-    json.ok(ctx, Responses.Jobs.of(Objects.requireNonNull(github.jobs(user, limit), "the jobs")));
+    json.ok(ctx, GitHubResponses.Jobs.of(Objects.requireNonNull(github.jobs(user, limit), "the jobs")));
   }
 
   static int limit(String text) {
@@ -124,8 +131,8 @@ public final class GitHubHandlers {
     return limit;
   }
 
-  private static Responses.GitHub view(GitHubView view) {
-    return Responses.GitHub.of(Objects.requireNonNull(view, "the GitHub view"));
+  private static GitHubResponses.GitHub view(GitHubView view) {
+    return GitHubResponses.GitHub.of(Objects.requireNonNull(view, "the GitHub view"));
   }
 
   private GitHubIntegrations github() {

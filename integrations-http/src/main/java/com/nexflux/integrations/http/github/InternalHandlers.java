@@ -1,4 +1,9 @@
-package com.nexflux.integrations.http.internal;
+package com.nexflux.integrations.http.github;
+
+import com.nexflux.integrations.http.internal.BearerAuthentication;
+import com.nexflux.integrations.http.internal.JsonResponses;
+import com.nexflux.integrations.http.internal.RequestBodies;
+import com.nexflux.integrations.http.internal.JsonFields;
 
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.NotFoundException;
@@ -49,7 +54,7 @@ public final class InternalHandlers {
       throw GitHubHandlers.notConfigured();
     }
     github.projectChanged(new UserId(user), project);
-    json.success(ctx, 202, new Responses.Queued(true));
+    json.success(ctx, 202, new GitHubResponses.Queued(true));
   }
 
   private void authorize(Context ctx) {

@@ -88,7 +88,7 @@ public final class BearerAuthentication {
   }
 
   /** @return the token of a {@code Bearer} authorization header, or {@code null} when there is none */
-  static String bearerToken(String authorization) {
+  public static String bearerToken(String authorization) {
     if (authorization == null) {
       return null;
     }

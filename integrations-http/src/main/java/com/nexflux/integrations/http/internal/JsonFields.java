@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  * elements, numbers out of range) as a {@link FieldError} naming the field ({@code selected_repos[2]} for an array
  * element), then throws them together. Never quotes the offending value.
  */
-final class JsonFields {
+public final class JsonFields {
   /** At most this many problems are reported for one body. */
-  static final int MAX_ERRORS = 20;
+  public static final int MAX_ERRORS = 20;
   private static final int MAX_FIELD_NAME_CHARS = 64;
   private static final Pattern CANONICAL_UUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -30,7 +30,7 @@ final class JsonFields {
   }
 
   /** Starts reading {@code body}, reporting every field not in {@code allowed}. */
-  static JsonFields of(RequestBodies.ObjectNodeBody body, Set<String> allowed) {
+  public static JsonFields of(RequestBodies.ObjectNodeBody body, Set<String> allowed) {
     JsonFields fields = new JsonFields(body.node());
     Iterator<String> names = body.node().fieldNames();
     while (names.hasNext()) {
@@ -43,7 +43,7 @@ final class JsonFields {
   }
 
   /** @return the boolean, or {@code null} when missing or JSON null */
-  Boolean optionalBoolean(String name) {
+  public Boolean optionalBoolean(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
@@ -56,7 +56,7 @@ final class JsonFields {
   }
 
   /** @return the integer (within the range of a {@code long}), or {@code null} after recording why not */
-  Long requiredLong(String name) {
+  public Long requiredLong(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       error(name, "is required");
@@ -66,7 +66,7 @@ final class JsonFields {
   }
 
   /** @return the array of integers, or {@code null} when missing, JSON null or wrong */
-  List<Long> optionalLongArray(String name) {
+  public List<Long> optionalLongArray(String name) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
@@ -92,7 +92,7 @@ final class JsonFields {
   }
 
   /** @return the array of non-blank strings, or {@code null} after recording why not */
-  List<String> requiredStringArray(String name, int maxChars) {
+  public List<String> requiredStringArray(String name, int maxChars) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       error(name, "is required");
@@ -113,7 +113,7 @@ final class JsonFields {
   }
 
   /** @return the non-blank string of at most {@code maxChars}, or {@code null} after recording why not */
-  String requiredString(String name, int maxChars) {
+  public String requiredString(String name, int maxChars) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       error(name, "is required");
@@ -123,7 +123,7 @@ final class JsonFields {
   }
 
   /** @return the UUID in its canonical 36-character form, or {@code null} after recording why not */
-  UUID requiredUuid(String name) {
+  public UUID requiredUuid(String name) {
     String text = requiredString(name, 36);
     if (text == null) {
       return null;
@@ -136,7 +136,7 @@ final class JsonFields {
   }
 
   /** @throws ValidationException with every problem found so far, if any */
-  void check() {
+  public void check() {
     if (!errors.isEmpty()) {
       throw new ValidationException(errors);
     }
@@ -185,7 +185,7 @@ final class JsonFields {
   }
 
   /** @return whether {@code text} is a UUID in canonical form (36 characters, hex and dashes) */
-  static boolean isCanonicalUuid(String text) {
+  public static boolean isCanonicalUuid(String text) {
     return text != null && CANONICAL_UUID.matcher(text).matches();
   }
 }

@@ -1,4 +1,11 @@
-package com.nexflux.integrations.http.internal;
+package com.nexflux.integrations.http.mqtt;
+
+import com.nexflux.integrations.http.internal.BearerAuthentication;
+import com.nexflux.integrations.http.internal.InternalFailure;
+import com.nexflux.integrations.http.internal.JsonResponses;
+import com.nexflux.integrations.http.internal.RequestBodies;
+import com.nexflux.integrations.http.internal.RequestScope;
+import com.nexflux.integrations.http.internal.Responses;
 
 import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;
@@ -26,14 +33,14 @@ public final class MqttHandlers {
   /** {@code GET}: the saved settings, never the password. */
   public void get(Context ctx) {
     UserId user = auth.user(ctx);
-    json.ok(ctx, Responses.Mqtt.of(mqtt.get(user)));
+    json.ok(ctx, MqttResponses.Mqtt.of(mqtt.get(user)));
   }
 
   /** {@code PUT}: validate and save; answers like {@code GET}. */
   public void put(Context ctx) {
     UserId user = auth.user(ctx);
     MqttSettingsRequest request = bodies.bind(bodies.object(bodies.read(ctx)), MqttSettingsRequest.class);
-    json.ok(ctx, Responses.Mqtt.of(mqtt.put(user, request.toInput(), RequestScope.context(ctx))));
+    json.ok(ctx, MqttResponses.Mqtt.of(mqtt.put(user, request.toInput(), RequestScope.context(ctx))));
   }
 
   /** {@code DELETE}: idempotent; {@code {"deleted":true}} whether or not anything was saved. */
@@ -71,7 +78,7 @@ public final class MqttHandlers {
         if (failure != null) {
           throw InternalFailure.translate(failure);
         }
-        json.ok(ctx, Responses.TestResult.of(result));
+        json.ok(ctx, MqttResponses.TestResult.of(result));
         return null;
       });
     });

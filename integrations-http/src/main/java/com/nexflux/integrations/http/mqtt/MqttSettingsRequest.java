@@ -1,4 +1,5 @@
-package com.nexflux.integrations.http.internal;
+package com.nexflux.integrations.http.mqtt;
+
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.nexflux.integrations.core.domain.Secret;

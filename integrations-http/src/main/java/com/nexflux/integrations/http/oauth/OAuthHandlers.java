@@ -1,4 +1,9 @@
-package com.nexflux.integrations.http.internal;
+package com.nexflux.integrations.http.oauth;
+
+import com.nexflux.integrations.http.internal.BearerAuthentication;
+import com.nexflux.integrations.http.internal.CookieSecurity;
+import com.nexflux.integrations.http.internal.JsonResponses;
+import com.nexflux.integrations.http.internal.RequestScope;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
@@ -15,7 +20,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /api/v1/auth/github/connect} and {@code GET /api/v1/auth/github/callback}.
+ * {@code GET /api/v1/auth/{slug}/connect} and {@code GET /api/v1/auth/{slug}/callback} of one OAuth provider.
  *
  * <p>The callback is a plain browser navigation from GitHub and carries no bearer token, so the flow is bound to the
  * browser by a cookie set at {@code connect} (HttpOnly, SameSite=Lax, Path=/; {@code __Host-} name and Secure when
@@ -26,17 +31,21 @@ public final class OAuthHandlers {
   /** {@code Referrer-Policy} of both routes: the callback URL carries the code and state. */
   public static final String REFERRER_POLICY = "no-referrer";
 
-  private static final Provider PROVIDER = Provider.GITHUB;
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final Pattern COOKIE_VALUE = Pattern.compile("[A-Za-z0-9._~-]{1,1024}");
 
+  private final Provider provider;
+  private final String displayName;
   private final OAuthFlows flows;
   private final BearerAuthentication auth;
   private final JsonResponses json;
   private final CookieSecurity cookies;
 
   /** @param flows the OAuth flows, or {@code null} when OAuth is not configured on this server */
-  public OAuthHandlers(OAuthFlows flows, BearerAuthentication auth, JsonResponses json, CookieSecurity cookies) {
+  public OAuthHandlers(Provider provider, String displayName, OAuthFlows flows, BearerAuthentication auth,
+      JsonResponses json, CookieSecurity cookies) {
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.displayName = Objects.requireNonNull(displayName, "displayName");
     this.flows = flows;
     this.auth = Objects.requireNonNull(auth, "auth");
     this.json = Objects.requireNonNull(json, "json");
@@ -60,12 +69,12 @@ public final class OAuthHandlers {
     OAuthFlows flows = flows();
     boolean secure = cookies.secure(ctx);
     OAuthFlows.StartedFlow flow = Objects.requireNonNull(
-        flows.start(PROVIDER, user, secure, RequestScope.context(ctx)), "the started flow");
+        flows.start(provider, user, secure, RequestScope.context(ctx)), "the started flow");
     URI url = Objects.requireNonNull(flow.authorizationUrl(), "the authorization URL");
     ctx.res().addHeader("Set-Cookie", setCookie(flow.cookieName(), flow.cookieValue(), flow.cookieMaxAge(),
         flow.secureCookie()));
     if (acceptsJson(ctx.header("Accept"))) {
-      json.ok(ctx, new Responses.Authorization(url.toASCIIString()));
+      json.ok(ctx, new OAuthResponses.Authorization(url.toASCIIString()));
     } else {
       ctx.status(302).header("Location", url.toASCIIString());
     }
@@ -83,29 +92,29 @@ public final class OAuthHandlers {
     boolean secure = cookies.secure(ctx);
     String cookie = flowCookie(ctx, secure);
     // cleared before completing: the flow is single use whatever the outcome, errors included
-    ctx.res().addHeader("Set-Cookie", clearCookie(OAuthFlows.cookieName(PROVIDER, true), true));
-    ctx.res().addHeader("Set-Cookie", clearCookie(OAuthFlows.cookieName(PROVIDER, false), secure));
+    ctx.res().addHeader("Set-Cookie", clearCookie(OAuthFlows.cookieName(provider, true), true));
+    ctx.res().addHeader("Set-Cookie", clearCookie(OAuthFlows.cookieName(provider, false), secure));
     OAuthFlows.Callback callback = new OAuthFlows.Callback(single(ctx, "state"), single(ctx, "code"),
         error(ctx));
-    URI target = Objects.requireNonNull(flows.complete(PROVIDER, callback, cookie, RequestScope.context(ctx)),
+    URI target = Objects.requireNonNull(flows.complete(provider, callback, cookie, RequestScope.context(ctx)),
         "the callback's redirect");
     ctx.status(302).header("Location", target.toASCIIString());
   }
 
   private OAuthFlows flows() {
     if (flows == null) {
-      throw new NotConfiguredException("GitHub sign-in and connect are not configured on this server");
+      throw new NotConfiguredException(displayName + " sign-in and connect are not configured on this server");
     }
     return flows;
   }
 
   /** The {@code __Host-} cookie when present, else (only when the request is not secure) the plain one. */
-  private static String flowCookie(Context ctx, boolean secure) {
-    String hostCookie = cookie(ctx, OAuthFlows.cookieName(PROVIDER, true));
+  private String flowCookie(Context ctx, boolean secure) {
+    String hostCookie = cookie(ctx, OAuthFlows.cookieName(provider, true));
     if (hostCookie != null || secure) {
       return hostCookie;
     }
-    return cookie(ctx, OAuthFlows.cookieName(PROVIDER, false));
+    return cookie(ctx, OAuthFlows.cookieName(provider, false));
   }
 
   /** @return the cookie's value, or {@code null} when absent or sent more than once with different values */

@@ -1,5 +1,10 @@
 package com.nexflux.integrations.http.support;
 
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.http.github.GitHubRoutes;
+import com.nexflux.integrations.http.mqtt.MqttRoutes;
+import com.nexflux.integrations.http.oauth.OAuthRoutes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nexflux.integrations.core.domain.UserId;
@@ -60,17 +65,24 @@ public final class ApiFixture implements AutoCloseable {
     Authenticator auth = authenticator != null ? authenticator
         : JwtAuthenticator.hs256(secret, Tokens.ISSUER, Tokens.AUDIENCE);
     IntegrationsApi.Builder builder = IntegrationsApi.builder()
-        .mqtt(mqtt)
+        .routes(new MqttRoutes(mqtt))
         .overview(overview)
         .auditTrail(audit)
         .accounts(accounts)
         .authenticator(auth)
         .readiness(() -> readiness.check());
     customize.customize(builder, this);
+    builder.routes(new GitHubRoutes(gitHubWired ? github : null),
+        new OAuthRoutes(Provider.GITHUB, "GitHub", oauthWired ? oauth : null));
     api = builder.build();
     app = api.createServer().start("127.0.0.1", 0);
     token = JwtAuthenticator.issueHs256(secret, user, Tokens.ISSUER, Tokens.AUDIENCE, Duration.ofMinutes(5));
   }
+
+  /** Whether the GitHub routes get {@link #github} (else they answer 503); set by a customizer. */
+  public boolean gitHubWired;
+  /** Whether the OAuth routes get {@link #oauth} (else they answer 503); set by a customizer. */
+  public boolean oauthWired;
 
   /** The internal service token of {@link #withGitHub}. */
   public static final String INTERNAL_TOKEN = "internal-service-token-0123456789-abcdefghijklmnop";
@@ -84,7 +96,9 @@ public final class ApiFixture implements AutoCloseable {
   /** A server with {@link #github}, {@link #oauth} and {@link #INTERNAL_TOKEN} wired, plus {@code more}. */
   public static ApiFixture withGitHub(Consumer<IntegrationsApi.Builder> more) {
     return new ApiFixture(null, (b, f) -> {
-      b.github(f.github).oauthFlows(f.oauth).internalApiToken(INTERNAL_TOKEN);
+      f.gitHubWired = true;
+      f.oauthWired = true;
+      b.internalApiToken(INTERNAL_TOKEN);
       more.accept(b);
     });
   }
