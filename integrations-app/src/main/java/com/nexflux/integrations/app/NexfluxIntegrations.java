@@ -1,62 +1,57 @@
 package com.nexflux.integrations.app;
 
-import com.nexflux.integrations.core.audit.AuditTrailService;
-import com.nexflux.integrations.core.oauth.ConnectedAccounts;
-import com.nexflux.integrations.core.github.GitHubIntegrationService;
-import com.nexflux.integrations.core.github.GitHubSyncService;
-import com.nexflux.integrations.core.oauth.OAuthFlowService;
-import com.nexflux.integrations.core.oauth.RefreshSweeper;
-import com.nexflux.integrations.core.oauth.TokenService;
-import com.nexflux.integrations.core.domain.Provider;
-import com.nexflux.integrations.core.github.GitHubAccount;
-import com.nexflux.integrations.core.oauth.AccessTokens;
-import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
-import com.nexflux.integrations.core.github.GitHubIntegrations;
-import com.nexflux.integrations.core.oauth.OAuthFlows;
-import com.nexflux.integrations.core.github.GitHubApi;
-import com.nexflux.integrations.core.sync.JobScheduler;
-import com.nexflux.integrations.core.sync.ProjectSource;
-import com.nexflux.integrations.core.oauth.SignInCompletion;
-import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
-import com.nexflux.integrations.providers.github.OkHttpGitHubApi;
-import com.nexflux.integrations.providers.oauth.ScribeOAuthClient;
-import java.net.URI;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import okhttp3.OkHttpClient;
-import com.nexflux.integrations.core.mqtt.MqttIntegrationService;
-import com.nexflux.integrations.core.provider.OverviewService;
-import com.nexflux.integrations.core.mqtt.TestRateLimiter;
+import com.nexflux.integrations.app.github.GitHubModule;
+import com.nexflux.integrations.app.mqtt.MqttModule;
+import com.nexflux.integrations.app.provider.NotYetAvailable;
+import com.nexflux.integrations.app.provider.OAuthEngine;
+import com.nexflux.integrations.app.provider.ProviderModule;
+import com.nexflux.integrations.app.provider.ProviderRegistry;
+import com.nexflux.integrations.app.provider.SharedParts;
+import com.nexflux.integrations.core.account.Accounts;
 import com.nexflux.integrations.core.account.UserAccounts;
+import com.nexflux.integrations.core.audit.AuditTrail;
+import com.nexflux.integrations.core.audit.AuditTrailService;
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.domain.SecretCipher;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.IntegrationsException;
+import com.nexflux.integrations.core.github.GitHubApi;
+import com.nexflux.integrations.core.github.GitHubIntegrations;
+import com.nexflux.integrations.core.github.GitHubSyncService;
 import com.nexflux.integrations.core.mqtt.BrokerUrl;
 import com.nexflux.integrations.core.mqtt.EffectiveMqttSettings;
-import com.nexflux.integrations.core.net.CidrRange;
-import com.nexflux.integrations.core.net.OutboundGuard;
-import com.nexflux.integrations.core.account.Accounts;
-import com.nexflux.integrations.core.audit.AuditTrail;
-import com.nexflux.integrations.core.provider.IntegrationsOverview;
-import com.nexflux.integrations.core.mqtt.MqttIntegrations;
-import com.nexflux.integrations.core.net.HostResolver;
 import com.nexflux.integrations.core.mqtt.MqttBrokerProbe;
-import com.nexflux.integrations.core.domain.SecretCipher;
+import com.nexflux.integrations.core.mqtt.MqttIntegrations;
+import com.nexflux.integrations.core.net.CidrRange;
+import com.nexflux.integrations.core.net.HostResolver;
+import com.nexflux.integrations.core.net.OutboundGuard;
+import com.nexflux.integrations.core.oauth.AccessTokens;
+import com.nexflux.integrations.core.oauth.OAuthFlows;
+import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.core.oauth.RefreshSweeper;
+import com.nexflux.integrations.core.oauth.SignInCompletion;
+import com.nexflux.integrations.core.provider.Capability;
+import com.nexflux.integrations.core.provider.ConnectionMethod;
+import com.nexflux.integrations.core.provider.IntegrationsOverview;
+import com.nexflux.integrations.core.provider.OverviewService;
+import com.nexflux.integrations.core.provider.ProviderDescriptor;
+import com.nexflux.integrations.core.sync.ProjectSource;
 import com.nexflux.integrations.http.Authenticator;
 import com.nexflux.integrations.http.IntegrationsApi;
+import com.nexflux.integrations.http.kit.RouteModule;
+import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
 import com.nexflux.integrations.persistence.Migrations;
 import com.nexflux.integrations.persistence.PostgresPersistence;
 import com.nexflux.integrations.persistence.TinkSecretCipher;
-import com.nexflux.integrations.providers.mqtt.HiveMqBrokerProbe;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -64,6 +59,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import okhttp3.OkHttpClient;
 
 /**
  * The library facade: what a NexFlux JVM service embeds. Build it from the host's {@link DataSource} and a
@@ -82,115 +78,90 @@ import javax.sql.DataSource;
  */
 public final class NexfluxIntegrations implements AutoCloseable {
   private final PostgresPersistence persistence;
-  private final MqttIntegrationService mqtt;
   private final OverviewService overview;
   private final AuditTrailService auditTrail;
   private final UserAccounts accounts;
   private final ExecutorService blocking;
-  private final HiveMqBrokerProbe ownedProbe;
-  private final OAuthFlowService oauthFlows;
-  private final TokenService tokens;
-  private final RefreshSweeper sweeper;
-  private final GitHubIntegrationService github;
-  private final GitHubSyncService sync;
-  private final DbSchedulerJobScheduler scheduler;
+  private final ProviderRegistry.Built providers;
+  private final SharedParts shared;
+  private final MqttIntegrations mqtt;
 
   private NexfluxIntegrations(Builder b) {
     this.persistence = new PostgresPersistence(b.dataSource);
     SecretCipher cipher = TinkSecretCipher.fromKeysetJson(b.keysetJson);
     this.blocking = newBlockingExecutor(b.blockingThreads);
-    MqttBrokerProbe probe = b.probe;
-    if (probe == null) {
-      ownedProbe = new HiveMqBrokerProbe();
-      probe = ownedProbe;
-    } else {
-      ownedProbe = null;
-    }
     OutboundGuard guard = new OutboundGuard(b.resolver, b.allowedNetworks);
-    this.mqtt = new MqttIntegrationService(persistence.mqttRepository(), persistence.auditLog(), cipher, probe, guard,
-        new TestRateLimiter(b.testsPerMinute, Duration.ofMinutes(1), b.clock), b.clock, blocking, b.testTimeout,
-        b.defaultBroker);
+    OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false).build();
+    this.shared = new SharedParts(b.dataSource, persistence, cipher, b.clock, guard, blocking, http, b.frontendUrl,
+        b.instanceName, b.schedulerPollInterval);
+    List<ProviderModule> modules = new ArrayList<>();
+    modules.add(new MqttModule(b.defaultBroker, b.testTimeout, b.testsPerMinute, b.probe));
+    modules.add(new GitHubModule(b.github, b.githubApi, b.projects, b.autoSyncDebounce));
+    modules.addAll(NOT_YET_AVAILABLE);
+    modules.addAll(b.extraModules);
+    this.providers = ProviderRegistry.of(modules).build(shared,
+        new ProviderRegistry.EngineOptions(b.signIn, b.tokenRefreshWindow));
+    this.mqtt = providers.useCase(MqttIntegrations.class)
+        .orElseThrow(() -> new IllegalStateException("the registry has no MQTT module"));
+    this.overview = new OverviewService(providers.overviewEntries());
     this.auditTrail = new AuditTrailService(persistence.auditLog());
     this.accounts = new UserAccounts(persistence.userDirectory(), b.provisionUsers);
-    if (b.github == null) {
-      this.overview = new OverviewService(persistence.mqttRepository());
-      this.oauthFlows = null;
-      this.tokens = null;
-      this.sweeper = null;
-      this.github = null;
-      this.sync = null;
-      this.scheduler = null;
-      return;
-    }
-    this.overview = new OverviewService(persistence.mqttRepository(), persistence.oauthConnections(),
-        Set.of(Provider.GITHUB));
-    OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false).build();
-    Map<Provider, OAuthProviderConfig> providers = new EnumMap<>(Provider.class);
-    providers.put(Provider.GITHUB, b.github);
-    ScribeOAuthClient oauthClient = new ScribeOAuthClient(http, b.clock);
-    GitHubApi githubApi = b.githubApi != null ? b.githubApi
-        : new OkHttpGitHubApi(http, b.github.apiBaseUrl(), b.github.clientId(), b.github.clientSecret(), b.clock);
-    ConnectedAccounts connectedAccounts = (provider, token) -> {
-      GitHubAccount a = githubApi.currentUser(token);
-      Map<String, Object> profile = new LinkedHashMap<>();
-      profile.put("username", a.login());
-      profile.put("avatar_url", a.avatarUrl());
-      profile.put("email", a.email());
-      return new ConnectedAccounts.Account(Long.toString(a.id()), a.login(), profile);
-    };
-    Map<String, Object> initialGitHub = new LinkedHashMap<>();
-    initialGitHub.put("auto_sync", false);
-    initialGitHub.put("selected_repos", List.of());
-    this.oauthFlows = new OAuthFlowService(providers, oauthClient, persistence.authorizationFlows(),
-        persistence.oauthConnections(), persistence.identities(), connectedAccounts, b.signIn, cipher,
-        persistence.auditLog(), b.clock, b.frontendUrl, Map.of(Provider.GITHUB, initialGitHub));
-    this.tokens = new TokenService(providers, oauthClient, persistence.oauthConnections(), cipher,
-        persistence.auditLog(), b.clock);
-    this.sweeper = new RefreshSweeper(tokens, persistence.oauthConnections(), b.clock, b.tokenRefreshWindow, 200);
-
-    AtomicReference<GitHubSyncService> syncRef = new AtomicReference<>();
-    Map<String, Consumer<String>> handlers = Map.of(
-        JobScheduler.SYNC_TASK, id -> syncRef.get().runJob(UUID.fromString(id)),
-        JobScheduler.AUTO_SYNC_TASK, id -> syncRef.get().runAutoSync(id));
-    this.scheduler = new DbSchedulerJobScheduler(b.dataSource, handlers, b.instanceName, b.schedulerPollInterval, 4)
-        .recurring("oauth-token-refresh", Duration.ofMinutes(1), () -> sweeper.sweepFor(Duration.ofSeconds(50)))
-        .recurring("oauth-flow-purge", Duration.ofMinutes(10),
-            () -> persistence.authorizationFlows().purgeExpired(b.clock.instant()));
-    ProjectSource projects = b.projects != null ? b.projects : (user, id) -> Optional.empty();
-    this.github = new GitHubIntegrationService(persistence.oauthConnections(), tokens, githubApi,
-        persistence.syncJobs(), scheduler, projects, persistence.auditLog(), b.clock, Duration.ofSeconds(60),
-        b.autoSyncDebounce);
-    this.sync = new GitHubSyncService(persistence.syncJobs(), persistence.oauthConnections(), tokens, githubApi,
-        projects, scheduler, b.clock, 3);
-    syncRef.set(sync);
     if (b.startBackgroundJobs) {
-      scheduler.start();
+      shared.schedulerIfCreated().ifPresent(DbSchedulerJobScheduler::start);
     }
+  }
+
+  /** The providers this release lists but does not build yet (the spec's overview). */
+  private static final List<ProviderModule> NOT_YET_AVAILABLE = List.of(
+      new NotYetAvailable(new ProviderDescriptor(Provider.ARDUINO_CLOUD, "Arduino Cloud",
+          List.of(ConnectionMethod.CLIENT_CREDENTIALS), Set.of(Capability.LINK, Capability.DEVICES))),
+      new NotYetAvailable(new ProviderDescriptor(Provider.GOOGLE, "Google",
+          List.of(ConnectionMethod.OAUTH_AUTHORIZATION_CODE),
+          Set.of(Capability.LINK, Capability.SIGN_IN, Capability.PROJECT_EXPORT, Capability.PROJECT_IMPORT))),
+      new NotYetAvailable(new ProviderDescriptor(Provider.BLYNK, "Blynk",
+          List.of(ConnectionMethod.API_KEY, ConnectionMethod.CLIENT_CREDENTIALS), Set.of(Capability.DEVICES))),
+      new NotYetAvailable(new ProviderDescriptor(Provider.THINGSBOARD, "ThingsBoard",
+          List.of(ConnectionMethod.PASSWORD_LOGIN, ConnectionMethod.API_KEY), Set.of(Capability.DEVICES))),
+      new NotYetAvailable(new ProviderDescriptor(Provider.ONEDRIVE, "OneDrive",
+          List.of(ConnectionMethod.OAUTH_AUTHORIZATION_CODE),
+          Set.of(Capability.LINK, Capability.PROJECT_EXPORT, Capability.PROJECT_IMPORT))));
+
+  /**
+   * @return the use case of this type that a provider module offers (e.g. {@code MqttIntegrations},
+   *     {@code GitHubIntegrations}, or a host-registered module's own)
+   */
+  public <T> Optional<T> useCase(Class<T> type) {
+    return providers.useCase(Objects.requireNonNull(type, "type"));
+  }
+
+  /** @return the descriptors of every provider, in the overview's order */
+  public List<ProviderDescriptor> providers() {
+    return providers.descriptors();
   }
 
   /** @return the GitHub integration's use cases */
   public Optional<GitHubIntegrations> github() {
-    return Optional.ofNullable(github);
+    return useCase(GitHubIntegrations.class);
   }
 
   /** @return the OAuth flows (connect, callback, sign-in), when an OAuth provider is configured */
   public Optional<OAuthFlows> oauthFlows() {
-    return Optional.ofNullable(oauthFlows);
+    return providers.oauth().map(OAuthEngine::flows);
   }
 
   /** @return fresh access tokens for users' OAuth connections, when an OAuth provider is configured */
   public Optional<AccessTokens> accessTokens() {
-    return Optional.ofNullable(tokens);
+    return providers.oauth().map(OAuthEngine::tokens);
   }
 
   /** @return the token refresh sweeper (it also runs every minute in the background) */
   public Optional<RefreshSweeper> refreshSweeper() {
-    return Optional.ofNullable(sweeper);
+    return providers.oauth().map(OAuthEngine::sweeper);
   }
 
   /** @return the GitHub sync runner (for hosts that run jobs themselves) */
   public Optional<GitHubSyncService> syncRunner() {
-    return Optional.ofNullable(sync);
+    return useCase(GitHubSyncService.class);
   }
 
   /**
@@ -198,9 +169,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
    * when GitHub is not configured.
    */
   public void projectChanged(UserId userId, String projectId) {
-    if (github != null) {
-      github.projectChanged(userId, projectId);
-    }
+    github().ifPresent(g -> g.projectChanged(userId, projectId));
   }
 
   /** @return a new builder */
@@ -251,25 +220,19 @@ public final class NexfluxIntegrations implements AutoCloseable {
 
   /** Like {@link #httpApi}, for adding HTTP options (internal API token, HTTPS cookies) before building. */
   public IntegrationsApi.Builder httpApiBuilder(Authenticator authenticator) {
-    IntegrationsApi.Builder api = IntegrationsApi.builder()
-        .mqtt(mqtt)
+    return IntegrationsApi.builder()
+        .routes(providers.routes().toArray(RouteModule[]::new))
         .overview(overview)
         .auditTrail(auditTrail)
         .accounts(accounts)
         .authenticator(authenticator)
         .readiness(this::checkReady);
-    if (github != null) {
-      api.github(github).oauthFlows(oauthFlows);
-    }
-    return api;
   }
 
   /** Stops background threads. Tests in flight finish with a timeout result. */
   @Override
   public void close() {
-    if (scheduler != null) {
-      scheduler.close();
-    }
+    shared.schedulerIfCreated().ifPresent(DbSchedulerJobScheduler::close);
     blocking.shutdown();
     try {
       if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -279,8 +242,15 @@ public final class NexfluxIntegrations implements AutoCloseable {
       blocking.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    if (ownedProbe != null) {
-      ownedProbe.close();
+    List<AutoCloseable> owned = new ArrayList<>();
+    providers.slices().forEach(slice -> owned.addAll(slice.closeables()));
+    java.util.Collections.reverse(owned);
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // best effort: the others are still closed
+      }
     }
   }
 
@@ -321,12 +291,22 @@ public final class NexfluxIntegrations implements AutoCloseable {
     private Duration schedulerPollInterval = DbSchedulerJobScheduler.DEFAULT_POLLING_INTERVAL;
     private String instanceName = "integrations-" + UUID.randomUUID().toString().substring(0, 8);
     private boolean startBackgroundJobs = true;
+    private final List<ProviderModule> extraModules = new ArrayList<>();
 
     private Builder() {}
 
+    /**
+     * Registers a provider module (a provider of the host's own, or a replacement for a listed one: a module whose
+     * key is already listed takes that entry's place in the overview).
+     */
+    public Builder provider(ProviderModule module) {
+      this.extraModules.add(Objects.requireNonNull(module, "module"));
+      return this;
+    }
+
     /** Enables GitHub (connect, sign-in, sync) with this OAuth app; needs {@link #frontendUrl}. */
     public Builder github(OAuthProviderConfig value) {
-      if (value != null && value.provider() != Provider.GITHUB) {
+      if (value != null && !value.provider().equals(Provider.GITHUB)) {
         throw new IllegalArgumentException("not a GitHub configuration");
       }
       this.github = value;

@@ -1,0 +1,23 @@
+package com.nexflux.integrations.app.provider;
+
+import com.nexflux.integrations.core.oauth.ConnectedAccounts;
+import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a provider gives the OAuth engine: its OAuth client configuration, how to find the account behind a freshly
+ * issued token, and the non-secret settings a new connection starts with.
+ *
+ * @param config the OAuth client configuration (endpoints, client id and secret, scopes)
+ * @param accounts resolves the provider account of an access token this provider issued
+ * @param initialConfig the {@code config} a new connection starts with (JSON-compatible values)
+ */
+public record OAuthRegistration(OAuthProviderConfig config, ConnectedAccounts accounts,
+    Map<String, Object> initialConfig) {
+  public OAuthRegistration {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(accounts, "accounts");
+    initialConfig = Map.copyOf(initialConfig);
+  }
+}

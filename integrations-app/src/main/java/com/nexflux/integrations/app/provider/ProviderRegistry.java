@@ -1,0 +1,140 @@
+package com.nexflux.integrations.app.provider;
+
+import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.oauth.ConnectedAccounts;
+import com.nexflux.integrations.core.oauth.OAuthFlowService;
+import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.core.oauth.RefreshSweeper;
+import com.nexflux.integrations.core.oauth.SignInCompletion;
+import com.nexflux.integrations.core.oauth.TokenService;
+import com.nexflux.integrations.core.provider.OverviewEntry;
+import com.nexflux.integrations.core.provider.ProviderDescriptor;
+import com.nexflux.integrations.core.error.NotConfiguredException;
+import com.nexflux.integrations.http.kit.RouteModule;
+import com.nexflux.integrations.providers.oauth.ScribeOAuthClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The providers of a deployment, in the overview's order. Built in the composition root; hands each provider's
+ * pieces to the facade, the overview, the routes, the OpenAPI document and the background jobs. A module registered
+ * under a key that is already listed replaces that entry in place (a real module replacing a placeholder).
+ */
+public final class ProviderRegistry {
+  private final List<ProviderModule> modules;
+
+  private ProviderRegistry(List<ProviderModule> modules) {
+    this.modules = List.copyOf(modules);
+  }
+
+  /** @return a registry of these modules, later ones replacing earlier ones with the same key */
+  public static ProviderRegistry of(List<ProviderModule> modules) {
+    Map<Provider, ProviderModule> byKey = new LinkedHashMap<>();
+    for (ProviderModule m : modules) {
+      byKey.put(Objects.requireNonNull(m.descriptor(), "descriptor").provider(), m);
+    }
+    return new ProviderRegistry(new ArrayList<>(byKey.values()));
+  }
+
+  /** @return the modules, in the overview's order */
+  public List<ProviderModule> modules() {
+    return modules;
+  }
+
+  /** What the OAuth engine needs besides the modules' registrations. */
+  public record EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow) {
+    public EngineOptions {
+      Objects.requireNonNull(tokenRefreshWindow, "tokenRefreshWindow");
+    }
+  }
+
+  /** The built providers. */
+  public record Built(List<ProviderDescriptor> descriptors, List<ProviderSlice> slices, Optional<OAuthEngine> oauth) {
+    /** @return one overview entry per provider, in order */
+    public List<OverviewEntry> overviewEntries() {
+      List<OverviewEntry> out = new ArrayList<>();
+      for (int i = 0; i < descriptors.size(); i++) {
+        out.add(new OverviewEntry(descriptors.get(i), slices.get(i).status()));
+      }
+      return out;
+    }
+
+    /** @return every provider's route modules, in order */
+    public List<RouteModule> routes() {
+      return slices.stream().flatMap(s -> s.routes().stream()).toList();
+    }
+
+    /** @return the first slice's use case of this type */
+    public <T> Optional<T> useCase(Class<T> type) {
+      return slices.stream().map(s -> s.useCase(type)).flatMap(Optional::stream).findFirst();
+    }
+  }
+
+  /**
+   * Builds every module: their OAuth registrations first, then the OAuth engine when any module registered (with
+   * {@code FRONTEND_URL} required then), then each slice.
+   *
+   * @throws IllegalStateException when an OAuth provider is registered without a frontend URL
+   */
+  public Built build(SharedParts shared, EngineOptions options) {
+    Map<Provider, OAuthProviderConfig> configs = new LinkedHashMap<>();
+    Map<Provider, ConnectedAccounts> resolvers = new LinkedHashMap<>();
+    Map<Provider, Map<String, Object>> initial = new LinkedHashMap<>();
+    for (ProviderModule m : modules) {
+      Optional<OAuthRegistration> r = m.oauth(shared);
+      if (r.isPresent()) {
+        Provider p = m.descriptor().provider();
+        if (!r.get().config().provider().equals(p)) {
+          throw new IllegalStateException("module " + p.key() + " registered another provider's OAuth config");
+        }
+        configs.put(p, r.get().config());
+        resolvers.put(p, r.get().accounts());
+        initial.put(p, r.get().initialConfig());
+      }
+    }
+    Optional<OAuthEngine> engine = Optional.empty();
+    if (!configs.isEmpty()) {
+      engine = Optional.of(engine(shared, options, configs, resolvers, initial));
+    }
+    List<ProviderDescriptor> descriptors = new ArrayList<>();
+    List<ProviderSlice> slices = new ArrayList<>();
+    for (ProviderModule m : modules) {
+      descriptors.add(m.descriptor());
+      slices.add(Objects.requireNonNull(m.build(shared, engine), "slice"));
+    }
+    return new Built(descriptors, slices, engine);
+  }
+
+  private static OAuthEngine engine(SharedParts shared, EngineOptions options,
+      Map<Provider, OAuthProviderConfig> configs, Map<Provider, ConnectedAccounts> resolvers,
+      Map<Provider, Map<String, Object>> initial) {
+    var frontend = shared.frontendUrl()
+        .orElseThrow(() -> new IllegalStateException("frontendUrl is required with an OAuth provider"));
+    var persistence = shared.persistence();
+    ScribeOAuthClient client = new ScribeOAuthClient(shared.http(), shared.clock());
+    ConnectedAccounts accounts = (provider, token) -> {
+      ConnectedAccounts resolver = resolvers.get(provider);
+      if (resolver == null) {
+        throw new NotConfiguredException(provider.key() + " is not an OAuth provider of this deployment");
+      }
+      return resolver.resolve(provider, token);
+    };
+    OAuthFlowService flows = new OAuthFlowService(configs, client, persistence.authorizationFlows(),
+        persistence.oauthConnections(), persistence.identities(), accounts, options.signIn(), shared.cipher(),
+        persistence.auditLog(), shared.clock(), frontend, initial);
+    TokenService tokens = new TokenService(configs, client, persistence.oauthConnections(), shared.cipher(),
+        persistence.auditLog(), shared.clock());
+    RefreshSweeper sweeper = new RefreshSweeper(tokens, persistence.oauthConnections(), shared.clock(),
+        options.tokenRefreshWindow(), 200);
+    shared.scheduler()
+        .recurring("oauth-token-refresh", Duration.ofMinutes(1), () -> sweeper.sweepFor(Duration.ofSeconds(50)))
+        .recurring("oauth-flow-purge", Duration.ofMinutes(10),
+            () -> persistence.authorizationFlows().purgeExpired(shared.clock().instant()));
+    return new OAuthEngine(flows, tokens, sweeper);
+  }
+}

@@ -1,0 +1,94 @@
+package com.nexflux.integrations.app.provider;
+
+import com.nexflux.integrations.core.domain.SecretCipher;
+import com.nexflux.integrations.core.net.OutboundGuard;
+import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
+import com.nexflux.integrations.persistence.PostgresPersistence;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
+import okhttp3.OkHttpClient;
+
+/**
+ * The shared mechanisms every provider module is built from: persistence, the cipher, the clock, the outbound guard,
+ * the blocking executor, the outbound HTTP client and the job scheduler. Built once by the facade; the scheduler is
+ * created on first use (a deployment whose modules schedule nothing runs no scheduler).
+ */
+public final class SharedParts {
+  private final DataSource dataSource;
+  private final PostgresPersistence persistence;
+  private final SecretCipher cipher;
+  private final Clock clock;
+  private final OutboundGuard guard;
+  private final ExecutorService blocking;
+  private final OkHttpClient http;
+  private final URI frontendUrl;
+  private final String instanceName;
+  private final Duration schedulerPollInterval;
+  private DbSchedulerJobScheduler scheduler;
+
+  /** Built by the facade. */
+  public SharedParts(DataSource dataSource, PostgresPersistence persistence, SecretCipher cipher, Clock clock,
+      OutboundGuard guard, ExecutorService blocking, OkHttpClient http, URI frontendUrl, String instanceName,
+      Duration schedulerPollInterval) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.persistence = Objects.requireNonNull(persistence, "persistence");
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.guard = Objects.requireNonNull(guard, "guard");
+    this.blocking = Objects.requireNonNull(blocking, "blocking");
+    this.http = Objects.requireNonNull(http, "http");
+    this.frontendUrl = frontendUrl;
+    this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
+    this.schedulerPollInterval = Objects.requireNonNull(schedulerPollInterval, "schedulerPollInterval");
+  }
+
+  public PostgresPersistence persistence() {
+    return persistence;
+  }
+
+  public SecretCipher cipher() {
+    return cipher;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** @return the outbound guard for user-given hosts ({@code OUTBOUND_ALLOWED_NETWORKS} applied) */
+  public OutboundGuard guard() {
+    return guard;
+  }
+
+  /** @return the executor for blocking work around connection tests and provider calls */
+  public ExecutorService blocking() {
+    return blocking;
+  }
+
+  /** @return the shared outbound HTTP client (redirects off); derive per-provider clients with {@code newBuilder()} */
+  public OkHttpClient http() {
+    return http;
+  }
+
+  /** @return {@code FRONTEND_URL}, where OAuth callbacks send the browser; empty when not set */
+  public Optional<URI> frontendUrl() {
+    return Optional.ofNullable(frontendUrl);
+  }
+
+  /** @return the job scheduler, created on first call; modules add their tasks before the facade starts it */
+  public synchronized DbSchedulerJobScheduler scheduler() {
+    if (scheduler == null) {
+      scheduler = new DbSchedulerJobScheduler(dataSource, java.util.Map.of(), instanceName, schedulerPollInterval, 4);
+    }
+    return scheduler;
+  }
+
+  /** @return the scheduler when a module asked for it */
+  public synchronized Optional<DbSchedulerJobScheduler> schedulerIfCreated() {
+    return Optional.ofNullable(scheduler);
+  }
+}
