@@ -19,8 +19,12 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * DNS lookup; the host name is kept for TLS SNI, certificate checks and the WebSocket {@code Host} header), over
  * TCP, TLS, WebSocket or WebSocket over TLS as the URL's scheme says. It
  * <ul>
- *   <li>tries MQTT 5 first and falls back to MQTT 3.1.1 when the broker refuses MQTT 5 (or closes the connection
- *       without answering it);</li>
+ *   <li>tries MQTT 5 first and falls back to MQTT 3.1.1 when the broker refuses MQTT 5 in any of the ways old
+ *       brokers do (a 3.1.1 or MQTT 5 CONNACK refusing the version, a CONNACK the MQTT 5 client cannot decode, a
+ *       close or reset right after CONNECT), never after failures 3.1.1 cannot fix (DNS, refused, timeouts, TLS,
+ *       WebSocket, authentication, an HTTP answer);</li>
+ *   <li>reports an HTTP server as {@code NOT_MQTT_ENDPOINT} saying that it speaks HTTP, also when its answer was
+ *       too short for the client to decode (checked with one bare CONNECT without credentials);</li>
  *   <li>uses a throwaway client identifier {@code nexflux-probe-<random hex>} with clean start and session expiry
  *       0, so a device connected with its real id is never kicked off;</li>
  *   <li>measures {@code latency_ms} from the {@code connect()} call to CONNACK;</li>

@@ -14,6 +14,8 @@ import com.nexflux.integrations.providers.testing.EmbeddedHiveMqBroker;
 import com.nexflux.integrations.providers.testing.FakeMqtt311Broker;
 import com.nexflux.integrations.providers.testing.HiveMqClientThreads;
 import com.nexflux.integrations.providers.testing.LoopbackPorts;
+import com.nexflux.integrations.providers.testing.Mqtt5RefusingProxy;
+import com.nexflux.integrations.providers.testing.ScriptedMqttListener;
 import com.nexflux.integrations.providers.testing.SilentListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +98,17 @@ class HiveMqBrokerProbeHiveMqTest {
 
     assertThat(failed.code()).isEqualTo(ProbeErrorCode.CONNACK_TIMEOUT);
     assertThat(failed.message()).contains("use ws:// or wss:// instead of mqtt://");
+  }
+
+  /** A proxy that closes every MQTT 5 CONNECT in front of the real broker: the 3.1.1 retry reaches HiveMQ. */
+  @Test
+  void fallsBackTo311ThroughAProxyThatClosesMqtt5() {
+    try (Mqtt5RefusingProxy proxy = Mqtt5RefusingProxy.start(broker.tcpPort(), ScriptedMqttListener.Reply.CLOSE)) {
+      ConnectionTestResult result = probe(probe, "mqtt://127.0.0.1:" + proxy.port(), proxy.port(), null, null);
+
+      assertThat(assertConnected(result).brokerInfo().protocol()).isEqualTo(BrokerInfo.MQTT_3_1_1);
+      assertThat(proxy.protocolLevels()).containsExactly(5, 4);
+    }
   }
 
   @Test

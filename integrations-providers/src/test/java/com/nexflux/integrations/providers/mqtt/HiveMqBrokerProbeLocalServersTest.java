@@ -127,11 +127,6 @@ class HiveMqBrokerProbeLocalServersTest {
   }
 
   /**
-   * A typical HTTP server (nginx, Netty, Jetty) parses the request as it arrives and answers an MQTT CONNECT's
-   * first byte (0x10, not a method character) with {@code 400 Bad Request} at once. The client decodes the
-   * {@code 'H'} of {@code HTTP/1.1} (0x48) as a packet with bad flags: {@code MqttDecodeException} before CONNACK.
-   */
-  /**
    * Stages that each stay within their own timeout can still add up past the probe's: here the WebSocket upgrade
    * takes 60% of it and CONNACK never comes. The overall bound answers in time, and the client still closes its
    * connection once its own CONNACK timeout fires.
@@ -152,6 +147,12 @@ class HiveMqBrokerProbeLocalServersTest {
     }
   }
 
+  /**
+   * A typical HTTP server (nginx, Jetty) parses the request as it arrives and answers an MQTT CONNECT's first byte
+   * (0x10, not a method character) with {@code 400 Bad Request} at once; this one then closes with the rest of the
+   * CONNECT unread (a reset). The client decodes the {@code 'H'} of {@code HTTP/1.1} (0x48) as a packet with bad
+   * flags: {@code MqttDecodeException} before CONNACK, recognised as HTTP.
+   */
   @Test
   void anHttpServerThatRejectsTheRequestIsNotAnMqttEndpoint() throws IOException {
     try (BadRequestServer server = new BadRequestServer()) {
@@ -161,7 +162,7 @@ class HiveMqBrokerProbeLocalServersTest {
 
       assertThat(failed.code()).isEqualTo(ProbeErrorCode.NOT_MQTT_ENDPOINT);
       assertThat(failed.message())
-          .contains("does not speak MQTT")
+          .contains("speaks HTTP, not MQTT")
           .contains("use ws:// or wss:// instead of mqtt://");
     }
   }

@@ -11,6 +11,11 @@
  *   <li>{@link com.nexflux.integrations.providers.testing.SilentListener}: accepts and never answers;</li>
  *   <li>{@link com.nexflux.integrations.providers.testing.FakeMqtt311Broker}: refuses MQTT 5 like an old broker,
  *       accepts MQTT 3.1.1;</li>
+ *   <li>{@link com.nexflux.integrations.providers.testing.ScriptedMqttListener}: answers each CONNECT as scripted
+ *       per protocol level (HTTP 400, the forms of refusing MQTT 5, close, reset, silence, a 3.1.1 accept) and
+ *       records what it received;</li>
+ *   <li>{@link com.nexflux.integrations.providers.testing.Mqtt5RefusingProxy}: in front of a real broker, refuses
+ *       MQTT 5 CONNECTs in one of those forms and pipes everything else through;</li>
  *   <li>{@link com.nexflux.integrations.providers.testing.LoopbackPorts},
  *       {@link com.nexflux.integrations.providers.testing.HiveMqClientThreads}: helpers.</li>
  * </ul>

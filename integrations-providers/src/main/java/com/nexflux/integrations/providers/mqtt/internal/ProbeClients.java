@@ -60,15 +60,8 @@ public final class ProbeClients {
    * WebSocket for {@code ws}/{@code wss}, every client-side timeout set to {@code stageTimeoutMs}.
    */
   public static MqttClientTransportConfig transport(BrokerUrl url, ResolvedTarget target, long stageTimeoutMs) {
-    InetSocketAddress address;
-    try {
-      address = new InetSocketAddress(
-          InetAddress.getByAddress(target.host(), target.address().getAddress()), target.port());
-    } catch (UnknownHostException e) { // only for an address of illegal length, which InetAddress never has
-      throw new IllegalArgumentException("bad address", e);
-    }
     MqttClientTransportConfigBuilder builder = MqttClientTransportConfig.builder()
-        .serverAddress(address)
+        .serverAddress(address(target))
         .socketConnectTimeout(stageTimeoutMs, TimeUnit.MILLISECONDS)
         .mqttConnectTimeout(stageTimeoutMs, TimeUnit.MILLISECONDS);
     if (url.tls()) {
@@ -85,6 +78,16 @@ public final class ProbeClients {
           .applyWebSocketConfig();
     }
     return builder.build();
+  }
+
+  /** @return the pinned address: the resolved IP with the host name kept, no DNS lookup */
+  public static InetSocketAddress address(ResolvedTarget target) {
+    try {
+      return new InetSocketAddress(
+          InetAddress.getByAddress(target.host(), target.address().getAddress()), target.port());
+    } catch (UnknownHostException e) { // only for an address of illegal length, which InetAddress never has
+      throw new IllegalArgumentException("bad address", e);
+    }
   }
 
   /** An MQTT 5 client: clean start, session expiry 0. */

@@ -41,6 +41,9 @@ import javax.net.ssl.SSLException;
  */
 public final class ProbeFailures {
   private static final Pattern HTTP_STATUS = Pattern.compile("\\b([1-5][0-9][0-9])\\b");
+  /** What the client says when it reads the {@code 'H'} of {@code HTTP/} as a packet header; see httpAnswer. */
+  private static final Pattern HTTP_SIGNATURE =
+      Pattern.compile("decoding puback: fixed header flags must be \\d+ but were 8\\b");
 
   private ProbeFailures() {}
 
@@ -76,19 +79,75 @@ public final class ProbeFailures {
     return e;
   }
 
-  /** @return whether the broker refused MQTT 5 in its CONNACK, so MQTT 3.1.1 is worth a try */
-  public static boolean refusedMqtt5(Throwable error) {
-    return unwrap(error) instanceof Mqtt5ConnAckException e
-        && e.getMqttMessage().getReasonCode() == Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION;
+  /**
+   * Whether an MQTT 3.1.1 attempt is worth making after this MQTT 5 failure: the other side did something a broker
+   * that only knows MQTT 3.1.1 does with an MQTT 5 CONNECT. That is
+   * <ul>
+   *   <li>a CONNACK refusing the protocol version: the MQTT 5 reason code 0x84, or the 2-byte MQTT 3.1.1 CONNACK
+   *       with return code 1 (the HiveMQ client turns it into 0x84);</li>
+   *   <li>an answer the MQTT 5 client cannot decode (other than an HTTP answer): a malformed CONNACK, or an MQTT
+   *       3.1.1 return code in a CONNACK shaped like MQTT 5 ({@code 20 03 00 01 00}: 0x01 is no MQTT 5 reason
+   *       code), or any other packet that breaks MQTT 5 before CONNACK;</li>
+   *   <li>a close (or reset) right after the CONNECT, without an answer.</li>
+   * </ul>
+   * Not for failures MQTT 3.1.1 cannot fix: DNS, a refused connection, a timeout (TCP, TLS, WebSocket or CONNACK),
+   * TLS, the WebSocket handshake, an MQTT 5 CONNACK with another reason code (authentication, client id, broker
+   * unavailable, ...), a DISCONNECT from the broker, or an HTTP answer.
+   */
+  public static boolean mqtt311MayHelp(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof Mqtt5ConnAckException x) {
+      return x.getMqttMessage().getReasonCode() == Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION;
+    }
+    if (find(e, MqttDecodeException.class) != null) {
+      return !httpAnswer(e);
+    }
+    if (e instanceof Mqtt5DisconnectException && lower(e).endsWith("must not be received before connack")) {
+      return true; // a well-formed packet of another type instead of CONNACK
+    }
+    return closedWithoutAnswer(e);
   }
 
   /**
-   * @return whether the broker closed the connection without any answer, which some brokers that only know MQTT
-   *     3.1.1 do on an MQTT 5 CONNECT, so MQTT 3.1.1 is worth a try
+   * @return whether the other side closed or reset the connection after the CONNECT without any answer (not for
+   *     TLS failures, which also end in a closed connection)
    */
   public static boolean closedWithoutAnswer(Throwable error) {
     Throwable e = unwrap(error);
-    return e instanceof ConnectionClosedException && e.getCause() == null;
+    if (!(e instanceof ConnectionClosedException)) {
+      return false;
+    }
+    Throwable cause = e.getCause();
+    return cause == null || (cause instanceof IOException && chain(cause).stream().noneMatch(ProbeFailures::isTls));
+  }
+
+  /**
+   * Whether the client failed on an HTTP answer. Every HTTP response starts with {@code HTTP/}; the client reads
+   * its first byte {@code 'H'} (0x48) as a PUBACK (type 4) with flags 8 and, once 86 bytes have arrived (the
+   * {@code 'T'} is read as the remaining length 84), fails with "Exception while decoding PUBACK: fixed header
+   * flags must be 0 but were 8". Shorter answers only show up as a close; see {@link HttpSniff}.
+   */
+  static boolean httpAnswer(Throwable error) {
+    MqttDecodeException decode = find(unwrap(error), MqttDecodeException.class);
+    return decode != null && HTTP_SIGNATURE.matcher(lower(decode)).find();
+  }
+
+  /**
+   * The endpoint answered the MQTT CONNECT with HTTP.
+   *
+   * @param c the probe
+   * @return {@link ProbeErrorCode#NOT_MQTT_ENDPOINT} with a message that says so
+   */
+  public static Failed speaksHttp(Context c) {
+    String hint = switch (c.url().scheme()) {
+      case "mqtt" -> " If it offers MQTT over WebSocket, use ws:// or wss:// instead of mqtt:// with its path"
+          + " (often /mqtt); if it needs TLS, use mqtts://. Plain MQTT is usually on port 1883.";
+      case "mqtts" -> " If it offers MQTT over WebSocket, use wss:// instead of mqtts:// with its path (often"
+          + " /mqtt). MQTT over TLS is usually on port 8883.";
+      default -> " Check the WebSocket path (often /mqtt) and the port.";
+    };
+    return new Failed(ProbeErrorCode.NOT_MQTT_ENDPOINT, "The server at " + c.endpoint() + " speaks HTTP, not"
+        + " MQTT: it answered the MQTT CONNECT with an HTTP response." + hint);
   }
 
   /** The whole probe ran out of time before CONNACK. */
@@ -119,7 +178,7 @@ public final class ProbeFailures {
       return connAck3(x.getMqttMessage().getReturnCode(), c);
     }
     if (find(e, MqttDecodeException.class) != null) {
-      return notMqtt(c);
+      return httpAnswer(e) ? speaksHttp(c) : notMqtt(c);
     }
     if (e instanceof Mqtt5DisconnectException || e instanceof Mqtt3DisconnectException) {
       return disconnected(e, c);

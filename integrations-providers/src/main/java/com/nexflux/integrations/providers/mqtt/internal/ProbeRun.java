@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One probe: MQTT 5 connect, maybe an MQTT 3.1.1 retry, the {@code $SYS} version look-up, the overall deadline,
+ * One probe: MQTT 5 connect, maybe an MQTT 3.1.1 retry (see {@link ProbeFailures#mqtt311MayHelp}), maybe an HTTP
+ * check after a close without answer ({@link HttpSniff}), the {@code $SYS} version look-up, the overall deadline,
  * and the disconnect. Runs on HiveMQ callbacks (Netty threads) and the probe's scheduler; never blocks either.
  *
  * <p>Every path ends in {@link #finish}, which runs once: it cancels the timers, disconnects the current client
@@ -91,8 +92,7 @@ public final class ProbeRun {
         finish(ProbeFailures.overallTimeout(context));
         return;
       }
-      long stageTimeout = Math.max(1, remaining - Math.min(MAX_STAGE_MARGIN_MS, remaining / 10));
-      MqttClientTransportConfig transport = ProbeClients.transport(url, target, stageTimeout);
+      MqttClientTransportConfig transport = ProbeClients.transport(url, target, stageTimeout(remaining));
       ProbeClient client = mqtt5
           ? ProbeClients.mqtt5(transport, username, password)
           : ProbeClients.mqtt3(transport, username, password);
@@ -114,18 +114,13 @@ public final class ProbeRun {
         return;
       }
       if (error != null) {
-        if (mqtt5 && (ProbeFailures.refusedMqtt5(error) || ProbeFailures.closedWithoutAnswer(error))) {
+        if (mqtt5 && ProbeFailures.mqtt311MayHelp(error)) {
           LOG.debug("MQTT 5 refused by {}:{} ({}), retrying with MQTT 3.1.1", url.host(), target.port(),
               ProbeFailures.describe(error));
           onScheduler(() -> attempt(false));
           return;
         }
-        ConnectionTestResult.Failed failed = ProbeFailures.map(error, context);
-        if (LOG.isDebugEnabled()) {
-          LOG.debug("MQTT probe of {}:{} failed: {} -> {}", url.host(), target.port(),
-              ProbeFailures.describe(error), failed.code());
-        }
-        finish(failed);
+        failed(error);
         return;
       }
       latencyMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -134,6 +129,38 @@ public final class ProbeRun {
       LOG.debug("MQTT probe failed unexpectedly", e);
       finish(latencyMs >= 0 ? connected(null, client) : ProbeFailures.map(e, context));
     }
+  }
+
+  /**
+   * Ends the probe with the last attempt's failure. When the server closed the connection without an answer on a
+   * plain TCP URL, first checks with {@link HttpSniff} whether it is an HTTP server whose answer was too short for
+   * the client to notice.
+   */
+  private void failed(Throwable error) {
+    ConnectionTestResult.Failed failed = ProbeFailures.map(error, context);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("MQTT probe of {}:{} failed: {} -> {}", url.host(), target.port(),
+          ProbeFailures.describe(error), failed.code());
+    }
+    long remaining = remainingMs();
+    if (!ProbeFailures.closedWithoutAnswer(error) || url.tls() || url.webSocket() || remaining < MIN_ATTEMPT_MS) {
+      finish(failed);
+      return;
+    }
+    HttpSniff.answersWithHttp(ProbeClients.address(target), stageTimeout(remaining), scheduler)
+        .whenComplete((http, e) -> {
+          if (Boolean.TRUE.equals(http)) {
+            LOG.debug("MQTT probe of {}:{}: the server speaks HTTP", url.host(), target.port());
+            finish(ProbeFailures.speaksHttp(context));
+          } else {
+            finish(failed);
+          }
+        });
+  }
+
+  /** @return the bound for one stage: what is left, less a margin so that the stage's own error wins */
+  private static long stageTimeout(long remainingMs) {
+    return Math.max(1, remainingMs - Math.min(MAX_STAGE_MARGIN_MS, remainingMs / 10));
   }
 
   /** Best effort: one SUBSCRIBE to the $SYS version topics, a bounded wait for a retained answer. */
