@@ -128,6 +128,57 @@ class MqttApiEndToEndTest {
   }
 
   @Test
+  void aTestOrSaveAimedAtAnotherBroker_neverSendsTheStoredPassword() {
+    UserId user = RunningServer.newUser();
+    String brokerA = "mqtt://127.0.0.1:" + authBroker.tcpPort();
+    assertThat(server.send(user, "PUT", MQTT, settings(brokerA, true, CANARY)).status()).isEqualTo(200);
+    int auditRows = server.get(user, "/api/v1/users/me/integrations/audit").data().get("items").size();
+
+    // broker B takes the same credentials: had the stored password been sent, the test would have connected
+    try (Mosquitto brokerB = Mosquitto.start(Optional.of(new BrokerCredentials("student", CANARY)))) {
+      String urlB = "mqtt://127.0.0.1:" + brokerB.port();
+      for (String method : List.of("POST", "PUT")) {
+        Response r = server.send(user, method, method.equals("POST") ? MQTT + "/test" : MQTT,
+            settings(urlB, true, null));
+        assertThat(r.status()).as(method + " " + r.body()).isEqualTo(400);
+        assertThat(r.json().get("error").get("code").asText()).isEqualTo("VALIDATION_FAILED");
+        List<String> fields = new ArrayList<>();
+        r.json().get("error").get("details").forEach(d -> fields.add(d.get("field").asText()));
+        assertThat(fields).as(method).containsExactly("password");
+        assertThat(r.body()).doesNotContain(CANARY);
+        assertThat(mqttConnects(brokerB)).as("broker B saw no CONNECT:\n" + brokerB.log()).isZero();
+        assertThat(brokerB.log().split("New connection from", -1).length - 1)
+            .as("no TCP connection beyond the fixture's readiness check:\n" + brokerB.log()).isLessThanOrEqualTo(1);
+      }
+
+      JsonNode view = server.get(user, MQTT).data();
+      assertThat(view.get("broker_url").asText()).as("nothing stored").isEqualTo(brokerA);
+      assertThat(view.get("has_password").asBoolean()).isTrue();
+      assertThat(server.get(user, "/api/v1/users/me/integrations/audit").data().get("items").size())
+          .as("nothing recorded").isEqualTo(auditRows);
+
+      // the control: with the password typed in, the same test does reach broker B (so its log shows CONNECTs)
+      Response typed = server.send(user, "POST", MQTT + "/test", settings(urlB, true, CANARY));
+      assertThat(typed.data().get("connected").asBoolean()).as(typed.body()).isTrue();
+      assertThat(mqttConnects(brokerB)).as(brokerB.log()).isPositive();
+    }
+
+    Response sameBroker = server.send(user, "POST", MQTT + "/test", settings(brokerA + "/", true, null));
+    assertThat(sameBroker.data().get("connected").asBoolean()).as("the saved broker still gets the stored password")
+        .isTrue();
+  }
+
+  /**
+   * @return how many MQTT CONNECTs mosquitto has logged: accepted ({@code New client connected}) or refused
+   *     ({@code not authorised}). A bare TCP connection, like the fixture's readiness check, logs neither.
+   */
+  private static long mqttConnects(Mosquitto mosquitto) {
+    return mosquitto.log().lines()
+        .filter(l -> l.contains("New client connected") || l.contains("not authorised"))
+        .count();
+  }
+
+  @Test
   void savedTestWithWrongPassword_setsStatusError() {
     UserId user = RunningServer.newUser();
     server.send(user, "PUT", MQTT, settings("mqtt://127.0.0.1:" + authBroker.tcpPort(), true, "not-it"));

@@ -41,6 +41,17 @@ public record BrokerUrl(String text, String scheme, String host, int port, Strin
   }
 
   /**
+   * Whether {@code other} is the same server: the same scheme, the same host as {@link #parse} normalizes it
+   * (lower case, IDN as punycode; IPv6 literals compared without regard to case) and the same effective port.
+   * The WebSocket path and query do not count. Names are not resolved: {@code localhost} and {@code 127.0.0.1},
+   * or {@code [::1]} and {@code [0:0:0:0:0:0:0:1]}, count as different servers.
+   */
+  public boolean sameServer(BrokerUrl other) {
+    return other != null && scheme.equals(other.scheme) && host.equalsIgnoreCase(other.host)
+        && port == other.port;
+  }
+
+  /**
    * Parses and validates a broker URL.
    *
    * @return the URL, or the error for field {@code field}

@@ -7,6 +7,7 @@ import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.SecretContext;
 import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.core.error.FieldError;
 import com.nexflux.integrations.core.error.NotConfiguredException;
 import com.nexflux.integrations.core.error.NotFoundException;
 import com.nexflux.integrations.core.error.SecretUnreadableException;
@@ -16,7 +17,9 @@ import com.nexflux.integrations.core.audit.AuditLog;
 import com.nexflux.integrations.core.domain.SecretCipher;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +34,10 @@ import java.util.logging.Logger;
 public final class MqttIntegrationService implements MqttIntegrations {
   /** The {@link SecretContext#field()} of the broker password. */
   public static final String PASSWORD_FIELD = "mqtt_password";
+  /** What a form without a password hears when the stored one may not be reused (it names no host, no secret). */
+  static final String PASSWORD_REQUIRED =
+      "is required when the broker address changes (scheme, host or port); the saved password is only sent to"
+          + " the saved broker";
   private static final Logger LOG = Logger.getLogger(MqttIntegrationService.class.getName());
 
   private final MqttIntegrationRepository repository;
@@ -71,9 +78,11 @@ public final class MqttIntegrationService implements MqttIntegrations {
 
   @Override
   public MqttView put(UserId userId, MqttSettingsInput input, RequestContext context) {
-    MqttSettings settings = MqttSettings.validate(input);
+    StoredRow stored = new StoredRow(userId);
+    Form form = validate(input, stored);
+    MqttSettings settings = form.settings();
     checkHostAtSave(settings.brokerUrl());
-    Optional<MqttIntegration> existing = repository.find(userId);
+    Optional<MqttIntegration> existing = stored.get();
     SecretContext secretContext = passwordContext(userId);
     EncryptedSecret password = null;
     boolean passwordChanged = false;
@@ -82,8 +91,7 @@ public final class MqttIntegrationService implements MqttIntegrations {
         password = cipher.encrypt(input.password(), secretContext);
         passwordChanged = true;
       } else {
-        password = existing.filter(e -> e.settings().useAuthentication())
-            .flatMap(MqttIntegration::password).orElse(null);
+        password = form.reusablePassword();
       }
     }
     var now = clock.instant();
@@ -126,21 +134,83 @@ public final class MqttIntegrationService implements MqttIntegrations {
   @Override
   public CompletableFuture<ConnectionTestResult> testUnsaved(UserId userId, MqttSettingsInput input,
       RequestContext context) {
-    MqttSettings settings = MqttSettings.validate(input);
+    Form form = validate(input, new StoredRow(userId));
+    MqttSettings settings = form.settings();
     rateLimiter.acquire(userId);
     Secret password = null;
     if (settings.useAuthentication()) {
       if (input.password() != null) {
         password = input.password();
-      } else {
-        password = repository.find(userId)
-            .filter(e -> e.settings().useAuthentication())
-            .flatMap(MqttIntegration::password)
-            .map(p -> decrypt(userId, p, context))
-            .orElse(null);
+      } else if (form.reusablePassword() != null) {
+        password = decrypt(userId, form.reusablePassword(), context);
       }
     }
     return run(settings.brokerUrl(), settings.username(), password);
+  }
+
+  /**
+   * Validates a form for a save or an unsaved test. An omitted password stands in for the stored one only while
+   * the broker keeps the stored scheme, host and effective port ({@link BrokerUrl#sameServer}); otherwise anyone
+   * holding the user's token could have the stored password sent to a broker of their own. Then a missing
+   * password is a failure on {@code password}, reported with every other failing field. A changed user name on
+   * the same server keeps the password: it still only reaches the server that already receives it.
+   *
+   * <p>When {@code broker_url} itself is invalid, only that is reported: whether the password is needed depends on
+   * the address. No stored password (none saved, or saved without authentication) means nothing to reuse and
+   * nothing required: a user name without a password stays valid.
+   *
+   * @throws ValidationException naming every failing field
+   */
+  private Form validate(MqttSettingsInput input, StoredRow stored) {
+    List<FieldError> errors = new ArrayList<>();
+    MqttSettings settings = null;
+    try {
+      settings = MqttSettings.validate(input);
+    } catch (ValidationException e) {
+      errors.addAll(e.errors());
+    }
+    EncryptedSecret reusable = null;
+    if (Boolean.TRUE.equals(input.useAuthentication()) && input.password() == null) {
+      BrokerUrl url = settings != null ? settings.brokerUrl() : BrokerUrl.parse("broker_url", input.brokerUrl()).url();
+      Optional<MqttIntegration> withPassword = url == null ? Optional.empty()
+          : stored.get().filter(e -> e.settings().useAuthentication() && e.password().isPresent());
+      if (withPassword.isPresent()) {
+        if (withPassword.get().settings().brokerUrl().sameServer(url)) {
+          reusable = withPassword.get().password().orElseThrow();
+        } else {
+          errors.add(new FieldError("password", PASSWORD_REQUIRED));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ValidationException(errors);
+    }
+    return new Form(settings, reusable);
+  }
+
+  /**
+   * A valid form.
+   *
+   * @param settings the settings
+   * @param reusablePassword the stored password that stands in for the omitted one, or {@code null}
+   */
+  private record Form(MqttSettings settings, EncryptedSecret reusablePassword) {}
+
+  /** The user's stored integration, read at most once and only when asked for. */
+  private final class StoredRow {
+    private final UserId userId;
+    private Optional<MqttIntegration> row;
+
+    StoredRow(UserId userId) {
+      this.userId = userId;
+    }
+
+    Optional<MqttIntegration> get() {
+      if (row == null) {
+        row = repository.find(userId);
+      }
+      return row;
+    }
   }
 
   @Override

@@ -13,10 +13,12 @@ public interface MqttIntegrations {
   MqttView get(UserId userId);
 
   /**
-   * Validates and saves the user's settings. A missing password keeps the stored one; turning authentication
-   * off drops the stored credentials.
+   * Validates and saves the user's settings. A missing password keeps the stored one while the broker's scheme,
+   * host and port stay the same ({@link BrokerUrl#sameServer}); with another broker a stored password is not
+   * carried over and {@code password} is required. Turning authentication off drops the stored credentials.
    *
-   * @throws com.nexflux.integrations.core.error.ValidationException naming every failing field; nothing stored
+   * @throws com.nexflux.integrations.core.error.ValidationException naming every failing field (also
+   *     {@code password} when the broker changed and none was sent); nothing stored
    */
   MqttView put(UserId userId, MqttSettingsInput input, RequestContext context);
 
@@ -32,9 +34,11 @@ public interface MqttIntegrations {
   CompletableFuture<ConnectionTestResult> testSaved(UserId userId, RequestContext context);
 
   /**
-   * Tests settings that are not saved (a missing password means the stored one); records nothing.
+   * Tests settings that are not saved (a missing password means the stored one, but only for the saved broker's
+   * scheme, host and port); records nothing.
    *
-   * @throws com.nexflux.integrations.core.error.ValidationException for invalid settings
+   * @throws com.nexflux.integrations.core.error.ValidationException for invalid settings, also {@code password}
+   *     when the broker differs from the saved one and none was sent; nothing is probed
    * @throws com.nexflux.integrations.core.error.RateLimitedException over the per-user test rate
    */
   CompletableFuture<ConnectionTestResult> testUnsaved(UserId userId, MqttSettingsInput input,

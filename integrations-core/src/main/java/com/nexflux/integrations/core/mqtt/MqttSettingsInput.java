@@ -9,7 +9,7 @@ import com.nexflux.integrations.core.domain.Secret;
  * @param enabled default {@code true}
  * @param brokerUrl required
  * @param username required when {@code useAuthentication} is true
- * @param password {@code null} keeps the stored password
+ * @param password {@code null} keeps the stored password, for the same broker scheme, host and port only
  * @param useAuthentication default {@code false}
  * @param deviceId required
  * @param topicPrefix default {@value MqttSettings#DEFAULT_TOPIC_PREFIX}

@@ -149,4 +149,37 @@ class BrokerUrlTest {
     assertThat(BrokerUrl.defaultPort("wss")).isEqualTo(443);
     assertThatThrownBy(() -> BrokerUrl.defaultPort("http")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  static Stream<Arguments> serverPairs() {
+    return Stream.of(
+        // a, b, same server
+        Arguments.of("ws://broker.example.com:9001/mqtt", "ws://broker.example.com:9001/other?x=1", true),
+        Arguments.of("ws://broker.example.com/mqtt", "ws://broker.example.com:80", true),
+        Arguments.of("mqtt://broker.example.com", "MQTT://Broker.Example.COM:1883/", true),
+        Arguments.of("mqtts://bücher.example", "mqtts://xn--bcher-kva.example:8883", true),
+        Arguments.of("wss://BÜCHER.example", "wss://XN--BCHER-KVA.example/mqtt", true),
+        Arguments.of("mqtt://[FD00::1]", "mqtt://[fd00::1]:1883", true),
+        Arguments.of("mqtt://broker.example.com", "mqtts://broker.example.com", false),
+        Arguments.of("mqtt://broker.example.com:1883", "mqtts://broker.example.com:1883", false),
+        Arguments.of("ws://broker.example.com:9001", "wss://broker.example.com:9001", false),
+        Arguments.of("ws://broker.example.com:9001", "mqtt://broker.example.com:9001", false),
+        Arguments.of("mqtt://broker.example.com", "mqtt://broker.example.com:1884", false),
+        Arguments.of("wss://broker.example.com", "wss://broker.example.com:8884", false),
+        Arguments.of("mqtt://broker.example.com", "mqtt://other.example.com", false),
+        Arguments.of("mqtt://broker.example.com", "mqtt://broker.example.com.evil.example", false),
+        Arguments.of("mqtt://127.0.0.1", "mqtt://localhost", false),
+        Arguments.of("mqtt://[::1]", "mqtt://[0:0:0:0:0:0:0:1]", false));
+  }
+
+  @ParameterizedTest(name = "{0} vs {1}: {2}")
+  @MethodSource("serverPairs")
+  void same_server_compares_scheme_normalized_host_and_effective_port(String a, String b, boolean same) {
+    BrokerUrl x = BrokerUrl.parse("broker_url", a).value().orElseThrow();
+    BrokerUrl y = BrokerUrl.parse("broker_url", b).value().orElseThrow();
+
+    assertThat(x.sameServer(y)).isEqualTo(same);
+    assertThat(y.sameServer(x)).as("symmetric").isEqualTo(same);
+    assertThat(x.sameServer(x)).isTrue();
+    assertThat(x.sameServer(null)).isFalse();
+  }
 }

@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -287,6 +288,215 @@ class MqttIntegrationServiceTest {
     }
   }
 
+  /** The stored password stands in for an omitted one only while scheme, host and port stay the same. */
+  @Nested
+  class StoredPasswordReuse {
+    static final String WS_BROKER = "ws://broker.example.com:9001/mqtt";
+
+    void assertOnlyPasswordFails(ThrowingCallable call) {
+      var e = catchThrowableOfType(call, ValidationException.class);
+      assertThat(e).as("a ValidationException").isNotNull();
+      assertThat(e.code()).isEqualTo("VALIDATION_FAILED");
+      assertThat(e.errors()).singleElement().satisfies(fe -> {
+        assertThat(fe.field()).isEqualTo("password");
+        assertThat(fe.message()).contains("required when the broker address changes").doesNotContain(CANARY);
+      });
+    }
+
+    void assertPutKeepsNothingAndRecordsNothing(MqttSettingsInput input) {
+      MqttIntegration before = repo.stored(alice).orElseThrow();
+      int events = audit.size();
+      int encryptions = cipher.encryptions();
+      int decryptions = cipher.decryptions();
+
+      assertOnlyPasswordFails(() -> service.put(alice, input, ctx));
+
+      assertThat(repo.stored(alice).orElseThrow()).as("nothing stored").isSameAs(before);
+      assertThat(audit.size()).as("no audit row").isEqualTo(events);
+      assertThat(cipher.encryptions()).isEqualTo(encryptions);
+      assertThat(cipher.decryptions()).as("the stored password was not even decrypted").isEqualTo(decryptions);
+      assertThat(probe.callCount()).isZero();
+    }
+
+    @Test
+    void put_to_another_host_without_a_password_is_a_400_on_password_and_changes_nothing() {
+      saveAliceWithPassword();
+
+      assertPutKeepsNothingAndRecordsNothing(auth(OTHER_BROKER, "alice", null));
+      assertPutKeepsNothingAndRecordsNothing(auth("wss://other.example.com:8884/mqtt", "alice", null));
+
+      assertThat(storedPassword(alice).reveal()).isEqualTo(CANARY);
+      assertThat(service.get(alice).brokerUrl()).isEqualTo(BROKER);
+    }
+
+    @Test
+    void put_to_another_host_with_a_password_saves_that_password() {
+      saveAliceWithPassword();
+
+      MqttView v = service.put(alice, auth(OTHER_BROKER, "alice", "for-other"), ctx);
+
+      assertThat(v.brokerUrl()).isEqualTo(OTHER_BROKER);
+      assertThat(storedPassword(alice).reveal()).isEqualTo("for-other");
+    }
+
+    @Test
+    void a_port_change_requires_the_password() {
+      saveAliceWithPassword(); // wss://broker.example.com:8884/mqtt
+
+      assertPutKeepsNothingAndRecordsNothing(auth("wss://broker.example.com:8885/mqtt", "alice", null));
+      assertPutKeepsNothingAndRecordsNothing(auth("wss://broker.example.com/mqtt", "alice", null)); // 443
+    }
+
+    @Test
+    void a_scheme_change_requires_the_password() {
+      service.put(alice, auth("mqtt://broker.example.com", "alice", CANARY), ctx);
+
+      assertPutKeepsNothingAndRecordsNothing(auth("mqtts://broker.example.com", "alice", null));
+      assertPutKeepsNothingAndRecordsNothing(auth("mqtts://broker.example.com:1883", "alice", null));
+      assertPutKeepsNothingAndRecordsNothing(auth("ws://broker.example.com:1883", "alice", null));
+    }
+
+    @Test
+    void ws_to_wss_on_the_same_port_requires_the_password() {
+      service.put(alice, auth(WS_BROKER, "alice", CANARY), ctx);
+
+      assertPutKeepsNothingAndRecordsNothing(auth("wss://broker.example.com:9001/mqtt", "alice", null));
+    }
+
+    @Test
+    void the_same_host_with_another_websocket_path_or_query_keeps_the_password() {
+      service.put(alice, auth(WS_BROKER, "alice", CANARY), ctx);
+      EncryptedSecret before = repo.stored(alice).orElseThrow().password().orElseThrow();
+
+      MqttView v = service.put(alice, auth("ws://broker.example.com:9001/other/ws?tenant=3b", "alice", null), ctx);
+
+      assertThat(v.brokerUrl()).isEqualTo("ws://broker.example.com:9001/other/ws?tenant=3b");
+      assertThat(v.hasPassword()).isTrue();
+      assertThat(repo.stored(alice).orElseThrow().password()).contains(before);
+      assertThat(storedPassword(alice).reveal()).isEqualTo(CANARY);
+    }
+
+    @Test
+    void host_case_a_default_port_written_out_and_idn_spellings_are_the_same_server() {
+      resolver.map("xn--bcher-kva.example", "93.184.215.16");
+      service.put(alice, auth("mqtt://bücher.example", "alice", CANARY), ctx);
+
+      for (String same : List.of("mqtt://xn--bcher-kva.example:1883", "MQTT://BÜCHER.example:1883/",
+          "mqtt://XN--BCHER-KVA.EXAMPLE")) {
+        MqttView v = service.put(alice, auth(same, "alice", null), ctx);
+        assertThat(v.hasPassword()).as(same).isTrue();
+        assertThat(storedPassword(alice).reveal()).as(same).isEqualTo(CANARY);
+      }
+    }
+
+    @Test
+    void a_changed_username_on_the_same_broker_keeps_the_password() {
+      saveAliceWithPassword();
+
+      MqttView v = service.put(alice, auth(BROKER, "alice-2", null), ctx);
+
+      assertThat(v.username()).isEqualTo("alice-2");
+      assertThat(v.hasPassword()).isTrue();
+      assertThat(storedPassword(alice).reveal()).isEqualTo(CANARY);
+    }
+
+    @Test
+    void the_missing_password_is_reported_with_every_other_failing_field() {
+      saveAliceWithPassword();
+      MqttIntegration before = repo.stored(alice).orElseThrow();
+      int events = audit.size();
+      var bad = new MqttSettingsInput(true, OTHER_BROKER, " ", null, true, "-x", "a/#");
+
+      var e = catchThrowableOfType(() -> service.put(alice, bad, ctx), ValidationException.class);
+
+      assertThat(e.errors()).extracting(FieldError::field)
+          .containsExactly("username", "device_id", "topic_prefix", "password");
+      assertThat(repo.stored(alice).orElseThrow()).isSameAs(before);
+      assertThat(audit.size()).isEqualTo(events);
+    }
+
+    @Test
+    void an_invalid_broker_url_is_reported_alone_since_the_password_rule_depends_on_it() {
+      saveAliceWithPassword();
+
+      var e = catchThrowableOfType(() -> service.put(alice, auth("http://other.example.com", "alice", null), ctx),
+          ValidationException.class);
+
+      assertThat(e.errors()).extracting(FieldError::field).containsExactly("broker_url");
+    }
+
+    @Test
+    void nothing_is_required_when_no_password_is_stored() {
+      service.put(alice, auth(BROKER, "alice", null), ctx); // a user name without a password
+
+      MqttView moved = service.put(alice, auth(OTHER_BROKER, "alice", null), ctx);
+
+      assertThat(moved.brokerUrl()).isEqualTo(OTHER_BROKER);
+      assertThat(moved.hasPassword()).isFalse();
+    }
+
+    @Test
+    void moving_without_authentication_needs_no_password_and_drops_the_stored_one() {
+      saveAliceWithPassword();
+
+      MqttView v = service.put(alice, open(OTHER_BROKER), ctx);
+
+      assertThat(v.hasPassword()).isFalse();
+      assertThat(repo.stored(alice).orElseThrow().password()).isEmpty();
+    }
+
+    @Test
+    void an_unsaved_test_of_another_host_without_a_password_is_a_400_and_never_reaches_the_probe() {
+      saveAliceWithPassword();
+      MqttIntegration before = repo.stored(alice).orElseThrow();
+      int events = audit.size();
+      int decryptions = cipher.decryptions();
+
+      for (String other : List.of(OTHER_BROKER, "wss://broker.example.com:8885/mqtt",
+          "ws://broker.example.com:8884/mqtt", "mqtts://93.184.215.14:8884")) {
+        assertOnlyPasswordFails(() -> service.testUnsaved(alice, auth(other, "alice", null), ctx));
+      }
+
+      assertThat(probe.callCount()).as("no connection was attempted").isZero();
+      assertThat(cipher.decryptions()).as("the stored password was not decrypted").isEqualTo(decryptions);
+      assertThat(repo.stored(alice).orElseThrow()).isSameAs(before);
+      assertThat(audit.size()).as("nothing recorded").isEqualTo(events);
+    }
+
+    @Test
+    void refused_unsaved_tests_do_not_use_up_the_rate_limit() throws Exception {
+      saveAliceWithPassword();
+      for (int i = 0; i < 12; i++) {
+        assertOnlyPasswordFails(() -> service.testUnsaved(alice, auth(OTHER_BROKER, "alice", null), ctx));
+      }
+
+      assertThat(await(service.testUnsaved(alice, auth(OTHER_BROKER, "alice", "typed"), ctx)).connected()).isTrue();
+      assertThat(probe.callCount()).isEqualTo(1);
+      assertThat(probe.lastCall().passwordIs("typed")).isTrue();
+    }
+
+    @Test
+    void an_unsaved_test_of_the_same_server_reuses_the_stored_password() throws Exception {
+      saveAliceWithPassword();
+
+      await(service.testUnsaved(alice, auth("WSS://Broker.Example.com:8884/other?x=1", "alice", null), ctx));
+
+      assertThat(probe.callCount()).isEqualTo(1);
+      assertThat(probe.lastCall().passwordIs(CANARY)).isTrue();
+      assertThat(probe.lastCall().target().host()).isEqualTo("broker.example.com");
+    }
+
+    @Test
+    void an_unsaved_test_of_another_host_sends_the_typed_password_only() throws Exception {
+      saveAliceWithPassword();
+
+      await(service.testUnsaved(alice, auth(OTHER_BROKER, "alice", "typed-now"), ctx));
+
+      assertThat(probe.lastCall().passwordIs("typed-now")).isTrue();
+      assertThat(probe.calls()).noneMatch(c -> c.passwordIs(CANARY));
+    }
+  }
+
   @Nested
   class Status {
     @Test
@@ -302,7 +512,7 @@ class MqttIntegrationServiceTest {
       assertThat(connected.lastError()).isNull();
 
       clock.advance(Duration.ofMinutes(1));
-      MqttView moved = service.put(alice, auth(OTHER_BROKER, "alice", null), ctx);
+      MqttView moved = service.put(alice, auth(OTHER_BROKER, "alice", CANARY), ctx);
       assertThat(moved.status()).isEqualTo(MqttStatus.UNTESTED);
       assertThat(moved.lastTestedAt()).isNull();
 
@@ -404,7 +614,7 @@ class MqttIntegrationServiceTest {
     void test_unsaved_without_a_password_uses_the_stored_one() throws Exception {
       saveAliceWithPassword();
 
-      await(service.testUnsaved(alice, auth(OTHER_BROKER, "alice", null), ctx));
+      await(service.testUnsaved(alice, auth(BROKER, "alice", null), ctx));
 
       assertThat(probe.lastCall().passwordGiven()).isTrue();
       assertThat(probe.lastCall().passwordIs(CANARY)).isTrue();
@@ -549,7 +759,7 @@ class MqttIntegrationServiceTest {
       saveAliceWithPassword();
       CompletableFuture<ConnectionTestResult> held = probe.willHold();
       CompletableFuture<ConnectionTestResult> running = service.testSaved(alice, ctx);
-      service.put(alice, auth(OTHER_BROKER, "alice", null), ctx); // version moves on
+      service.put(alice, auth(OTHER_BROKER, "alice", CANARY), ctx); // version moves on
       int events = audit.size();
 
       held.complete(ScriptedProbe.CONNECTED);
@@ -786,7 +996,7 @@ class MqttIntegrationServiceTest {
           .containsEntry("password_changed", "true");
 
       clock.advance(Duration.ofSeconds(1));
-      service.put(alice, auth(OTHER_BROKER, "alice", null), ctx);
+      service.put(alice, auth(OTHER_BROKER, "alice", CANARY), ctx);
       assertThat(audit.size()).isEqualTo(2);
       assertThat(audit.latest().action()).isEqualTo("integration.update");
       assertThat(audit.latest().outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
