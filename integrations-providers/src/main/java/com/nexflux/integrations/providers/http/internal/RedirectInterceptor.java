@@ -65,7 +65,7 @@ public final class RedirectInterceptor implements Interceptor {
 
   private void check(Response response, HttpUrl from, HttpUrl target) throws RefusedHostException {
     Reason reason = null;
-    if (from.isHttps() && !target.isHttps()) {
+    if (Redirects.downgrades(from, target)) {
       reason = Reason.INSECURE_REDIRECT;
     } else {
       try {

@@ -26,6 +26,11 @@ public final class Redirects {
     return response.request().url().resolve(location.trim());
   }
 
+  /** @return whether following from {@code from} to {@code target} would leave https for plain http */
+  public static boolean downgrades(HttpUrl from, HttpUrl target) {
+    return from.isHttps() && !target.isHttps();
+  }
+
   /** @return whether {@code a} and {@code b} have the same scheme, host and port */
   public static boolean sameOrigin(HttpUrl a, HttpUrl b) {
     return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
