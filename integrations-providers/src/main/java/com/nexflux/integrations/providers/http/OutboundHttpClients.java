@@ -38,7 +38,8 @@ import okhttp3.OkHttpClient;
  * <p>Both kinds: OkHttp's redirect following is off; redirects (301, 302, 303, 307, 308) are followed by our
  * interceptor, at most {@link Spec#maxRedirects} times, only to hosts the client may reach (checked before anything
  * is sent there), never from https to http, without {@code Authorization}, {@code Proxy-Authorization} or
- * {@code Cookie} when the origin changes; {@code response.request().url()} is the URL that answered and
+ * {@code Cookie} when the origin changes (not at all for a request tagged {@link NoRedirects});
+ * {@code response.request().url()} is the URL that answered and
  * {@code response.priorResponse()} the redirect before it. No proxy is used (a proxy would resolve hosts out of the
  * guard's sight), timeouts are bounded ({@link Timeouts#DEFAULT} unless set), and a client may carry a
  * {@link RateLimit} per {@link RateLimitKey} tag. A refused host is an {@link OutboundRefusedException}

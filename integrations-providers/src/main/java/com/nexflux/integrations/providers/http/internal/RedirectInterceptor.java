@@ -1,6 +1,7 @@
 package com.nexflux.integrations.providers.http.internal;
 
 import com.nexflux.integrations.core.error.UnavailableException;
+import com.nexflux.integrations.providers.http.NoRedirects;
 import com.nexflux.integrations.providers.http.OutboundRefusedException.Reason;
 import com.nexflux.integrations.providers.http.Redactor;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows redirects itself (the client has OkHttp's own following off): at most {@code maxRedirects} hops, only to
  * hosts the {@link HostPolicy} allows (checked before anything is sent there), never from https to http, with the
- * rules of {@link Redirects#follow}. The final response's {@code request().url()} is the URL that answered, and
+ * rules of {@link Redirects#follow}; a request tagged {@link NoRedirects} gets its redirect answer back. The final response's {@code request().url()} is the URL that answered, and
  * {@code priorResponse()} the redirect before it, so a caller can remember where a provider moved it (Blynk's
  * region).
  */
@@ -37,6 +38,9 @@ public final class RedirectInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     Response response = chain.proceed(request);
+    if (request.tag(NoRedirects.class) != null) {
+      return response;
+    }
     for (int hops = 0; ; hops++) {
       HttpUrl target = Redirects.target(response);
       if (target == null) {
