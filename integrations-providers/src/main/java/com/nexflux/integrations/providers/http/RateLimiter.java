@@ -26,7 +26,7 @@ public final class RateLimiter {
   @FunctionalInterface
   public interface Sleeper {
     /** {@link Thread#sleep}. */
-    Sleeper SYSTEM = d -> Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+    Sleeper SYSTEM = d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
 
     /**
      * @param duration how long to wait (positive)

@@ -209,6 +209,14 @@ class OutboundHttpRateLimitTest {
     assertThat(ALICE.value()).isEqualTo("arduino_cloud:00000000-0000-0000-0000-00000000000a");
   }
 
+  @Test
+  void theSystemLimiterLetsAFullBucketThroughWithoutSleeping() throws Exception {
+    RateLimiter limiter = RateLimiter.create(RateLimit.perSecond(1, 2, Duration.ZERO));
+    assertThat(limiter.acquire(ALICE)).isZero();
+    assertThat(limiter.acquire(ALICE)).isZero();
+    assertThatThrownBy(() -> limiter.acquire(ALICE)).isInstanceOf(RateLimitedException.class);
+  }
+
   private static String url(MockWebServer server) {
     return "http://api2.arduino.test:" + server.getPort() + "/iot/v2/things";
   }
