@@ -75,7 +75,12 @@ import org.slf4j.LoggerFactory;
  * not quoted. Owner, repository, branch and SHA arguments are checked ({@link IllegalArgumentException}) so none
  * can change a URL's path.
  *
- * <p>Timeouts, redirects, proxies and connection pooling are the given {@link OkHttpClient}'s. Thread-safe; share
+ * <p>Timeouts, redirects, proxies and connection pooling are the given {@link OkHttpClient}'s. In production that is
+ * a guarded client for GitHub's fixed hosts
+ * ({@link com.nexflux.integrations.providers.http.OutboundHttpClients#fixedHosts} with the API base's host): a
+ * redirect (GitHub answers 301 for a renamed repository) is then followed on that host only, and a call that would
+ * leave it fails with {@link com.nexflux.integrations.providers.http.OutboundRefusedException}
+ * ({@code HOST_NOT_ALLOWED}), which this class lets through as it is. Thread-safe; share
  * one instance.
  */
 public final class OkHttpGitHubApi implements GitHubApi {

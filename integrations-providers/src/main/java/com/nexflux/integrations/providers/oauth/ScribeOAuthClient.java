@@ -59,8 +59,12 @@ import okhttp3.OkHttpClient;
  * </ul>
  *
  * <p>Token requests use a copy of the given {@link OkHttpClient} that follows no redirects and has its own connect
- * and read timeouts (5 s and 10 s by default). Nothing is logged; no exception message contains a token, code,
- * verifier or secret. Thread-safe; share one instance.
+ * and read timeouts (5 s and 10 s by default). Give it a guarded client for the provider's fixed hosts
+ * ({@link com.nexflux.integrations.providers.http.OutboundHttpClients#fixedHosts}, with the token endpoint's host):
+ * the copy keeps its allow-list and call timeout, and a token endpoint on any other host is refused with
+ * {@link com.nexflux.integrations.providers.http.OutboundRefusedException} ({@code HOST_NOT_ALLOWED}) before
+ * anything is sent. Nothing is logged; no exception message contains a token, code, verifier or secret.
+ * Thread-safe; share one instance.
  */
 public final class ScribeOAuthClient implements OAuthClient {
   /** The default connect timeout for token requests: 5 s. */

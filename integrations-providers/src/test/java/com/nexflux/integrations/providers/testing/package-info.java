@@ -29,6 +29,8 @@
  *       exchange validated against GitHub's OpenAPI description (the spec ships in the test-jar, next to the
  *       fixtures, under {@code github-openapi/}); needs {@code com.atlassian.oai:swagger-request-validator-core}
  *       as a test dependency of the using module;</li>
+ *   <li>{@link com.nexflux.integrations.providers.testing.LoopbackOnlySocketFactory}: sockets that refuse to
+ *       connect anywhere but loopback, the safety net of outbound-guard tests;</li>
  *   <li>{@link com.nexflux.integrations.providers.testing.MockOAuthServer}: a real OAuth 2.0/OIDC authorization
  *       server (NAV's mock-oauth2-server) with a provider configuration pointing at it; needs
  *       {@code no.nav.security:mock-oauth2-server} as a test dependency of the using module.</li>

@@ -6,6 +6,7 @@ import com.github.scribejava.core.model.OAuthAsyncRequestCallback;
 import com.github.scribejava.core.model.OAuthRequest;
 import com.github.scribejava.core.model.Response;
 import com.github.scribejava.core.model.Verb;
+import com.nexflux.integrations.providers.http.NoRedirects;
 import com.nexflux.integrations.providers.internal.BoundedBodies;
 import java.io.File;
 import java.io.IOException;
@@ -22,8 +23,9 @@ import okhttp3.RequestBody;
 /**
  * ScribeJava's {@link HttpClient} on OkHttp, synchronous calls with {@code byte[]} or {@code String} bodies only
  * (all that {@code OAuth20Service}'s token requests use). The response body is read completely (at most
- * {@link #MAX_BODY_BYTES}) before {@link Response} is built, so nothing is left open. Redirects, timeouts and
- * connection pooling are the given {@link OkHttpClient}'s.
+ * {@link #MAX_BODY_BYTES}) before {@link Response} is built, so nothing is left open. Every request is tagged
+ * {@link NoRedirects}, so a guarded client (see {@code providers.http}) returns a redirect instead of following it;
+ * timeouts and connection pooling are the given {@link OkHttpClient}'s.
  */
 public final class OkHttpScribeTransport implements HttpClient {
   /** The largest token response read: 64 KiB. */
@@ -39,7 +41,8 @@ public final class OkHttpScribeTransport implements HttpClient {
   @Override
   public Response execute(String userAgent, Map<String, String> headers, Verb httpVerb, String completeUrl,
       byte[] bodyContents) throws IOException {
-    Request.Builder request = new Request.Builder().url(completeUrl);
+    // a token request carries a single-use code or refresh token and the client secret: never resend it anywhere
+    Request.Builder request = new Request.Builder().url(completeUrl).tag(NoRedirects.class, NoRedirects.INSTANCE);
     String contentType = DEFAULT_CONTENT_TYPE;
     for (Map.Entry<String, String> header : headers.entrySet()) {
       if (CONTENT_TYPE.equalsIgnoreCase(header.getKey())) {
