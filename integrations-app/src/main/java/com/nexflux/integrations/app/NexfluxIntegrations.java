@@ -85,15 +85,16 @@ public final class NexfluxIntegrations implements AutoCloseable {
   private final ProviderRegistry.Built providers;
   private final SharedParts shared;
   private final MqttIntegrations mqtt;
+  private final OkHttpClient http;
 
   private NexfluxIntegrations(Builder b) {
     this.persistence = new PostgresPersistence(b.dataSource);
     SecretCipher cipher = TinkSecretCipher.fromKeysetJson(b.keysetJson);
     this.blocking = newBlockingExecutor(b.blockingThreads);
     OutboundGuard guard = new OutboundGuard(b.resolver, b.allowedNetworks);
-    OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false).build();
-    this.shared = new SharedParts(b.dataSource, persistence, cipher, b.clock, guard, blocking, http, b.frontendUrl,
-        b.instanceName, b.schedulerPollInterval);
+    this.http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false).build();
+    this.shared = new SharedParts(b.dataSource, persistence, cipher, b.clock, guard, b.resolver, blocking, http,
+        b.frontendUrl, b.instanceName, b.schedulerPollInterval);
     List<ProviderModule> modules = new ArrayList<>();
     modules.add(new MqttModule(b.defaultBroker, b.testTimeout, b.testsPerMinute, b.probe));
     modules.add(new GitHubModule(b.github, b.githubApi, b.projects, b.autoSyncDebounce));
@@ -233,6 +234,8 @@ public final class NexfluxIntegrations implements AutoCloseable {
   @Override
   public void close() {
     shared.schedulerIfCreated().ifPresent(DbSchedulerJobScheduler::close);
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
     blocking.shutdown();
     try {
       if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {

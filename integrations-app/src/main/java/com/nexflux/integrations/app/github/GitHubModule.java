@@ -22,6 +22,8 @@ import com.nexflux.integrations.core.sync.ProjectSource;
 import com.nexflux.integrations.http.github.GitHubRoutes;
 import com.nexflux.integrations.http.oauth.OAuthRoutes;
 import com.nexflux.integrations.providers.github.OkHttpGitHubApi;
+import com.nexflux.integrations.providers.http.OutboundHttpClients;
+import com.nexflux.integrations.providers.http.Timeouts;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +73,9 @@ public final class GitHubModule implements ProviderModule {
   private synchronized GitHubApi api(SharedParts shared) {
     if (api == null) {
       api = apiOverride != null ? apiOverride
-          : new OkHttpGitHubApi(shared.http(), config.apiBaseUrl(), config.clientId(), config.clientSecret(),
-              shared.clock());
+          : new OkHttpGitHubApi(shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(config.apiBaseUrl()),
+              Timeouts.DEFAULT.withCall(Duration.ofMinutes(2))), config.apiBaseUrl(), config.clientId(),
+              config.clientSecret(), shared.clock());
     }
     return api;
   }

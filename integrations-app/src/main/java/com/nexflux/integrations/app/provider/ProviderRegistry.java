@@ -11,6 +11,8 @@ import com.nexflux.integrations.core.provider.OverviewEntry;
 import com.nexflux.integrations.core.provider.ProviderDescriptor;
 import com.nexflux.integrations.core.error.NotConfiguredException;
 import com.nexflux.integrations.http.kit.RouteModule;
+import com.nexflux.integrations.providers.http.OutboundHttpClients;
+import com.nexflux.integrations.providers.http.Timeouts;
 import com.nexflux.integrations.providers.oauth.ScribeOAuthClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import okhttp3.OkHttpClient;
 
 /**
  * The providers of a deployment, in the overview's order. Built in the composition root; hands each provider's
@@ -116,7 +119,9 @@ public final class ProviderRegistry {
     var frontend = shared.frontendUrl()
         .orElseThrow(() -> new IllegalStateException("frontendUrl is required with an OAuth provider"));
     var persistence = shared.persistence();
-    ScribeOAuthClient client = new ScribeOAuthClient(shared.http(), shared.clock());
+    OkHttpClient tokenHttp = shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(configs.values().stream()
+        .map(OAuthProviderConfig::tokenEndpoint).toArray(java.net.URI[]::new)), Timeouts.DEFAULT);
+    ScribeOAuthClient client = new ScribeOAuthClient(tokenHttp, shared.clock());
     ConnectedAccounts accounts = (provider, token) -> {
       ConnectedAccounts resolver = resolvers.get(provider);
       if (resolver == null) {

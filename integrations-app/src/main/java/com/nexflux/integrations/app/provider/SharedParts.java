@@ -1,9 +1,11 @@
 package com.nexflux.integrations.app.provider;
 
 import com.nexflux.integrations.core.domain.SecretCipher;
+import com.nexflux.integrations.core.net.HostResolver;
 import com.nexflux.integrations.core.net.OutboundGuard;
 import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
 import com.nexflux.integrations.persistence.PostgresPersistence;
+import com.nexflux.integrations.providers.http.OutboundHttpClients;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +28,7 @@ public final class SharedParts {
   private final OutboundGuard guard;
   private final ExecutorService blocking;
   private final OkHttpClient http;
+  private final OutboundHttpClients outbound;
   private final URI frontendUrl;
   private final String instanceName;
   private final Duration schedulerPollInterval;
@@ -33,8 +36,8 @@ public final class SharedParts {
 
   /** Built by the facade. */
   public SharedParts(DataSource dataSource, PostgresPersistence persistence, SecretCipher cipher, Clock clock,
-      OutboundGuard guard, ExecutorService blocking, OkHttpClient http, URI frontendUrl, String instanceName,
-      Duration schedulerPollInterval) {
+      OutboundGuard guard, HostResolver resolver, ExecutorService blocking, OkHttpClient http, URI frontendUrl,
+      String instanceName, Duration schedulerPollInterval) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.persistence = Objects.requireNonNull(persistence, "persistence");
     this.cipher = Objects.requireNonNull(cipher, "cipher");
@@ -42,6 +45,7 @@ public final class SharedParts {
     this.guard = Objects.requireNonNull(guard, "guard");
     this.blocking = Objects.requireNonNull(blocking, "blocking");
     this.http = Objects.requireNonNull(http, "http");
+    this.outbound = new OutboundHttpClients(http, guard, resolver);
     this.frontendUrl = frontendUrl;
     this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
     this.schedulerPollInterval = Objects.requireNonNull(schedulerPollInterval, "schedulerPollInterval");
@@ -69,9 +73,17 @@ public final class SharedParts {
     return blocking;
   }
 
-  /** @return the shared outbound HTTP client (redirects off); derive per-provider clients with {@code newBuilder()} */
+  /** @return the shared base HTTP client (connection pool and dispatcher); providers use {@link #outbound()} */
   public OkHttpClient http() {
     return http;
+  }
+
+  /**
+   * @return the guarded outbound HTTP clients every provider's HTTP goes through: allow-listed fixed hosts or
+   *     guard-checked user hosts, redirects only to allowed hosts, bounded timeouts, rate limits, redaction
+   */
+  public OutboundHttpClients outbound() {
+    return outbound;
   }
 
   /** @return {@code FRONTEND_URL}, where OAuth callbacks send the browser; empty when not set */

@@ -1,7 +1,7 @@
 package com.nexflux.integrations.providers.http;
 
 import com.nexflux.integrations.core.net.OutboundGuard;
-import com.nexflux.integrations.core.port.out.HostResolver;
+import com.nexflux.integrations.core.net.HostResolver;
 import com.nexflux.integrations.providers.http.internal.GuardInterceptor;
 import com.nexflux.integrations.providers.http.internal.HostAllowList;
 import com.nexflux.integrations.providers.http.internal.HostPolicy;

@@ -1,7 +1,7 @@
 package com.nexflux.integrations.providers.http.internal;
 
 import com.nexflux.integrations.core.net.OutboundGuard;
-import com.nexflux.integrations.core.port.out.HostResolver;
+import com.nexflux.integrations.core.net.HostResolver;
 import com.nexflux.integrations.providers.http.OutboundRefusedException.Reason;
 import com.nexflux.integrations.providers.http.Redactor;
 import java.net.InetAddress;
