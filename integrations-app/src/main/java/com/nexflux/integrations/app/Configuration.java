@@ -1,5 +1,10 @@
 package com.nexflux.integrations.app;
 
+import com.nexflux.integrations.http.JwtAuthenticator;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +21,10 @@ import java.util.Map;
  * @param keysetJson {@code INTEGRATIONS_KEYSET}: a Tink JSON keyset
  * @param keysetFile {@code INTEGRATIONS_KEYSET_FILE}: a file holding one
  * @param jwtSecret {@code AUTH_JWT_SECRET}: HS256 secret, at least 32 bytes
- * @param jwksUrl {@code AUTH_JWKS_URL}: JWKS of the token issuer (RS256/ES256)
- * @param jwtIssuer {@code AUTH_JWT_ISSUER}: required {@code iss}, optional
- * @param jwtAudience {@code AUTH_JWT_AUDIENCE}: required {@code aud}, optional
+ * @param jwksUrl {@code AUTH_JWKS_URL}: JWKS of the token issuer (RS256/ES256); {@code https}, or {@code http} on a
+ *     loopback address only
+ * @param jwtIssuer {@code AUTH_JWT_ISSUER}: required {@code iss}; mandatory with {@code AUTH_JWKS_URL}
+ * @param jwtAudience {@code AUTH_JWT_AUDIENCE}: required {@code aud}; mandatory with {@code AUTH_JWKS_URL}
  * @param defaultMqttBrokerUrl {@code DEFAULT_MQTT_BROKER_URL}: broker for users without their own
  * @param mqttTestTimeoutMs {@code MQTT_TEST_TIMEOUT_MS}, default 5000
  * @param mqttTestsPerMinute {@code MQTT_TEST_RATE_LIMIT_PER_MINUTE}, default 10
@@ -113,6 +119,8 @@ public record Configuration(
       problems.add("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
     }
     String frontend = url(env, "FRONTEND_URL", "http://localhost:3000", problems);
+    problems.addAll(jwksProblems(blankToNull(env.get("AUTH_JWKS_URL")), blankToNull(env.get("AUTH_JWT_ISSUER")),
+        blankToNull(env.get("AUTH_JWT_AUDIENCE"))));
     if (!problems.isEmpty()) {
       throw new ConfigurationException(String.join("; ", problems));
     }
@@ -138,6 +146,42 @@ public record Configuration(
         Path.of(env.getOrDefault("PROJECTS_DIR", "./projects")),
         blankToNull(env.get("INTERNAL_API_TOKEN")),
         refreshWindow);
+  }
+
+  /**
+   * What is wrong with a JWKS setup, one message per problem naming the variable; empty when {@code jwksUrl} is
+   * {@code null} (HS256 or development mode) or everything is usable. Nothing is fetched or resolved.
+   */
+  static List<String> jwksProblems(String jwksUrl, String issuer, String audience) {
+    List<String> problems = new ArrayList<>();
+    if (jwksUrl == null) {
+      return problems;
+    }
+    List<String> missing = new ArrayList<>();
+    if (issuer == null || issuer.isBlank()) {
+      missing.add("AUTH_JWT_ISSUER");
+    }
+    if (audience == null || audience.isBlank()) {
+      missing.add("AUTH_JWT_AUDIENCE");
+    }
+    if (!missing.isEmpty()) {
+      problems.add("AUTH_JWKS_URL requires " + String.join(" and ", missing)
+          + " (the iss and aud that every token must carry)");
+    }
+    URL url;
+    try {
+      url = new URI(jwksUrl.trim()).toURL();
+    } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
+      problems.add("AUTH_JWKS_URL is not a valid URL");
+      return problems;
+    }
+    try {
+      JwtAuthenticator.checkJwksUrl(url);
+    } catch (IllegalArgumentException e) {
+      // the message never repeats the URL, which may carry credentials
+      problems.add("AUTH_JWKS_URL must be an https URL (plain http only for a loopback address such as 127.0.0.1)");
+    }
+    return problems;
   }
 
   private static String url(Map<String, String> env, String name, String dflt, List<String> problems) {

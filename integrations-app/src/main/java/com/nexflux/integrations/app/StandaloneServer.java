@@ -200,10 +200,15 @@ public final class StandaloneServer implements AutoCloseable {
       return JwtAuthenticator.hs256(secret, config.jwtIssuer(), config.jwtAudience());
     }
     if (config.jwksUrl() != null) {
+      List<String> problems = Configuration.jwksProblems(config.jwksUrl(), config.jwtIssuer(), config.jwtAudience());
+      if (!problems.isEmpty()) {
+        throw new ConfigurationException(String.join("; ", problems));
+      }
       try {
-        return JwtAuthenticator.jwks(URI.create(config.jwksUrl()).toURL(), config.jwtIssuer(), config.jwtAudience());
+        return JwtAuthenticator.jwks(URI.create(config.jwksUrl().trim()).toURL(), config.jwtIssuer(),
+            config.jwtAudience());
       } catch (IllegalArgumentException | MalformedURLException e) {
-        throw new ConfigurationException("AUTH_JWKS_URL is not a valid URL");
+        throw new ConfigurationException("AUTH_JWKS_URL is not usable");
       }
     }
     if (!config.embeddedDatabase()) {

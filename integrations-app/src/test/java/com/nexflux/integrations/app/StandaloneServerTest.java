@@ -6,6 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nexflux.integrations.app.Configuration.ConfigurationException;
 import com.nexflux.integrations.persistence.TinkSecretCipher;
 import com.nexflux.integrations.persistence.testing.TestDatabase;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +26,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,5 +145,148 @@ class StandaloneServerTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("PORT")
         .hasMessageContaining("USERS_AUTO_PROVISION");
+  }
+
+  private static Map<String, String> jwksEnv(String url) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", "postgres://nobody:unused@127.0.0.1:1/none");
+    env.put("INTEGRATIONS_KEYSET", TinkSecretCipher.generateKeysetJson());
+    env.put("AUTH_JWKS_URL", url);
+    return env;
+  }
+
+  @Test
+  void jwksMode_withoutIssuerAndAudience_refusesToStart_namingBoth() {
+    assertThatThrownBy(() -> Configuration.fromEnvironment(jwksEnv("https://idp.example/.well-known/jwks.json")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("AUTH_JWKS_URL requires AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE");
+  }
+
+  @Test
+  void jwksMode_withoutAudience_refusesToStart_namingIt() {
+    Map<String, String> env = jwksEnv("https://idp.example/.well-known/jwks.json");
+    env.put("AUTH_JWT_ISSUER", "https://idp.example");
+    assertThatThrownBy(() -> Configuration.fromEnvironment(env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("AUTH_JWT_AUDIENCE")
+        .hasMessageNotContaining("AUTH_JWT_ISSUER");
+    env.remove("AUTH_JWT_ISSUER");
+    env.put("AUTH_JWT_AUDIENCE", "nexflux-integrations");
+    assertThatThrownBy(() -> Configuration.fromEnvironment(env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("AUTH_JWT_ISSUER")
+        .hasMessageNotContaining("AUTH_JWT_AUDIENCE");
+  }
+
+  @Test
+  void jwksMode_plainHttpToANonLoopbackHost_refusesToStart_withoutEchoingTheUrl() {
+    for (String url : new String[] {"http://idp.example/.well-known/jwks.json", "http://10.1.2.3/jwks",
+        "http://user:hunter2@idp.example/jwks", "http://0.0.0.0:8080/jwks", "ftp://127.0.0.1/jwks"}) {
+      Map<String, String> env = jwksEnv(url);
+      env.put("AUTH_JWT_ISSUER", "https://idp.example");
+      env.put("AUTH_JWT_AUDIENCE", "nexflux-integrations");
+      assertThatThrownBy(() -> Configuration.fromEnvironment(env)).as(url)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("AUTH_JWKS_URL must be an https URL")
+          .hasMessageNotContaining("hunter2")
+          .hasMessageNotContaining("idp.example/");
+    }
+    Map<String, String> env = jwksEnv("not a url at all");
+    env.put("AUTH_JWT_ISSUER", "i");
+    env.put("AUTH_JWT_AUDIENCE", "a");
+    assertThatThrownBy(() -> Configuration.fromEnvironment(env))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("AUTH_JWKS_URL is not a valid URL");
+  }
+
+  @Test
+  void jwksMode_httpsOrLoopbackHttp_withIssuerAndAudience_isAccepted() {
+    for (String url : new String[] {"https://idp.example/.well-known/jwks.json", "http://127.0.0.1:9/jwks",
+        "http://[::1]:9/jwks", "http://localhost:9/jwks"}) {
+      Map<String, String> env = jwksEnv(url);
+      env.put("AUTH_JWT_ISSUER", "https://idp.example");
+      env.put("AUTH_JWT_AUDIENCE", "nexflux-integrations");
+      assertThat(Configuration.fromEnvironment(env).jwksUrl()).isEqualTo(url);
+    }
+  }
+
+  @Test
+  void jwksMode_aConfigurationBuiltInCode_isCheckedAgainAtStartUp() {
+    Map<String, String> env = jwksEnv("https://idp.example/.well-known/jwks.json");
+    env.put("AUTH_JWT_ISSUER", "https://idp.example");
+    env.put("AUTH_JWT_AUDIENCE", "nexflux-integrations");
+    Configuration ok = Configuration.fromEnvironment(env);
+    assertThatThrownBy(() -> StandaloneServer.authenticator(withAuth(ok, ok.jwksUrl(), null, "aud"),
+        new String[1], new byte[1][]))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("AUTH_JWT_ISSUER");
+    assertThatThrownBy(() -> StandaloneServer.authenticator(withAuth(ok, "http://idp.example/jwks", "iss", "aud"),
+        new String[1], new byte[1][]))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("AUTH_JWKS_URL must be an https URL");
+    assertThat(StandaloneServer.authenticator(ok, new String[1], new byte[1][])).isNotNull();
+  }
+
+  private static Configuration withAuth(Configuration c, String jwksUrl, String issuer, String audience) {
+    return new Configuration(c.bindHost(), c.port(), c.databaseUrl(), c.databasePoolSize(), c.dataDir(),
+        c.keysetJson(), c.keysetFile(), c.jwtSecret(), jwksUrl, issuer, audience, c.defaultMqttBrokerUrl(),
+        c.mqttTestTimeoutMs(), c.mqttTestsPerMinute(), c.outboundAllowedNetworks(), c.provisionUsers(), c.github(),
+        c.frontendUrl(), c.projectsDir(), c.internalApiToken(), c.tokenRefreshWindowMinutes());
+  }
+
+  @Test
+  void jwksMode_onLoopbackHttp_verifiesTokens_pinsTyp_andRefusesHeaderKeys() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+    byte[] body = new JWKSet(key).toPublicJWKSet().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    AtomicInteger fetches = new AtomicInteger();
+    HttpServer jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    jwks.createContext("/jwks.json", exchange -> {
+      fetches.incrementAndGet();
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    jwks.start();
+    try {
+      Map<String, String> env = new HashMap<>();
+      env.put("DATABASE_URL", TestDatabase.createEmpty().jdbcUrl());
+      env.put("INTEGRATIONS_KEYSET", TinkSecretCipher.generateKeysetJson());
+      env.put("AUTH_JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
+      env.put("AUTH_JWT_ISSUER", "https://platform.nexflux.test");
+      env.put("AUTH_JWT_AUDIENCE", "nexflux-integrations");
+      env.put("BIND_HOST", "127.0.0.1");
+      env.put("PORT", "0");
+      try (StandaloneServer s = StandaloneServer.start(Configuration.fromEnvironment(env))) {
+        assertThat(s.devToken()).isNull();
+        assertThat(fetches.get()).as("nothing is fetched at start-up").isZero();
+        String path = "/api/v1/users/me/integrations";
+        JWSHeader.Builder at = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").type(new JOSEObjectType("at+jwt"));
+        assertThat(call(s, "GET", path, rs256(key, at), null).statusCode()).isEqualTo(200);
+        JWSHeader.Builder jose = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").type(JOSEObjectType.JOSE);
+        assertThat(call(s, "GET", path, rs256(key, jose), null).statusCode()).isEqualTo(401);
+        JWSHeader.Builder jku = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1")
+            .jwkURL(URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json"));
+        assertThat(call(s, "GET", path, rs256(key, jku), null).statusCode()).isEqualTo(401);
+        JWSHeader.Builder x5u = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1")
+            .x509CertURL(URI.create("https://127.0.0.1:9/cert.pem"));
+        assertThat(call(s, "GET", path, rs256(key, x5u), null).statusCode()).isEqualTo(401);
+        JWSHeader.Builder jwk = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").jwk(key.toPublicJWK());
+        assertThat(call(s, "GET", path, rs256(key, jwk), null).statusCode()).isEqualTo(401);
+      }
+    } finally {
+      jwks.stop(0);
+    }
+  }
+
+  private static String rs256(RSAKey key, JWSHeader.Builder header) throws Exception {
+    Instant now = Instant.now();
+    SignedJWT jwt = new SignedJWT(header.build(), new JWTClaimsSet.Builder()
+        .subject(UUID.randomUUID().toString())
+        .issuer("https://platform.nexflux.test")
+        .audience("nexflux-integrations")
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(600)))
+        .build());
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
   }
 }
