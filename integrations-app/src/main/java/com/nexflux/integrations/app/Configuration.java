@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * The standalone server's settings, read from environment variables. Every variable is listed in the README.
  *
- * @param bindHost {@code BIND_HOST}, default {@code 0.0.0.0}
+ * @param bindHost {@code BIND_HOST}; default {@code 127.0.0.1} in embedded mode (no {@code DATABASE_URL}: a development
+ *     server with a demo token stays on this machine unless asked otherwise), {@code 0.0.0.0} with
+ *     {@code DATABASE_URL}
  * @param port {@code PORT}, default 8005
  * @param databaseUrl {@code DATABASE_URL} ({@code postgres://...} or JDBC); {@code null} selects embedded PostgreSQL
  * @param databasePoolSize {@code DATABASE_POOL_SIZE}, default 10
@@ -87,6 +89,11 @@ public record Configuration(
     }
   }
 
+  /** {@code BIND_HOST}'s default in embedded (development) mode: loopback only. */
+  public static final String EMBEDDED_BIND_HOST = "127.0.0.1";
+  /** {@code BIND_HOST}'s default with {@code DATABASE_URL}: every interface. */
+  public static final String DEFAULT_BIND_HOST = "0.0.0.0";
+
   /** @return whether the server runs its own embedded PostgreSQL */
   public boolean embeddedDatabase() {
     return databaseUrl == null;
@@ -124,10 +131,12 @@ public record Configuration(
     if (!problems.isEmpty()) {
       throw new ConfigurationException(String.join("; ", problems));
     }
+    String databaseUrl = blankToNull(env.get("DATABASE_URL"));
+    String bindHost = blankToNull(env.get("BIND_HOST"));
     return new Configuration(
-        env.getOrDefault("BIND_HOST", "0.0.0.0"),
+        bindHost != null ? bindHost.trim() : databaseUrl == null ? EMBEDDED_BIND_HOST : DEFAULT_BIND_HOST,
         port,
-        blankToNull(env.get("DATABASE_URL")),
+        databaseUrl,
         pool,
         Path.of(env.getOrDefault("INTEGRATIONS_DATA_DIR", "./data")),
         blankToNull(env.get("INTEGRATIONS_KEYSET")),

@@ -3,6 +3,9 @@ package com.nexflux.integrations.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.nexflux.integrations.app.Configuration.ConfigurationException;
 import com.nexflux.integrations.persistence.TinkSecretCipher;
 import com.nexflux.integrations.persistence.testing.TestDatabase;
@@ -32,8 +35,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Start-up rules of the standalone server: embedded mode, keysets, authentication. */
 class StandaloneServerTest {
@@ -288,5 +293,107 @@ class StandaloneServerTest {
         .build());
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
+  }
+
+  /** Runs {@code body} and returns it with every message StandaloneServer logged meanwhile. */
+  private static <T> Map.Entry<T, String> logged(Supplier<T> body) {
+    Logger logger = (Logger) LoggerFactory.getLogger(StandaloneServer.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      T result = body.get();
+      StringBuilder text = new StringBuilder();
+      appender.list.forEach(e -> text.append(e.getFormattedMessage()).append('\n'));
+      return Map.entry(result, text.toString());
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
+  void bindHostDefaults_loopbackInEmbeddedMode_everyInterfaceWithDatabaseUrl() {
+    assertThat(Configuration.fromEnvironment(Map.of()).bindHost()).isEqualTo("127.0.0.1");
+    assertThat(Configuration.fromEnvironment(Map.of("BIND_HOST", " ")).bindHost()).isEqualTo("127.0.0.1");
+    assertThat(Configuration.fromEnvironment(Map.of("DATABASE_URL", "postgres://u:p@127.0.0.1:1/db")).bindHost())
+        .isEqualTo("0.0.0.0");
+    assertThat(Configuration.fromEnvironment(Map.of("BIND_HOST", "0.0.0.0")).bindHost()).isEqualTo("0.0.0.0");
+    assertThat(Configuration.fromEnvironment(Map.of("BIND_HOST", "::1")).bindHost()).isEqualTo("::1");
+    assertThat(Configuration.fromEnvironment(Map.of("BIND_HOST", "127.0.0.1",
+        "DATABASE_URL", "postgres://u:p@127.0.0.1:1/db")).bindHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void embeddedMode_withoutBindHost_listensOnLoopback_writesThe0600TokenFile_andPrintsTheToken(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> env = embedded(dir);
+    env.remove("BIND_HOST");
+    Path file = dir.resolve("dev-token.txt");
+    Files.writeString(file, "stale token from an older run");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    Map.Entry<StandaloneServer, String> started =
+        logged(() -> StandaloneServer.start(Configuration.fromEnvironment(env)));
+    try (StandaloneServer s = started.getKey()) {
+      assertThat(s.listenAddress().getHostAddress()).isEqualTo("127.0.0.1");
+      String token = s.devToken();
+      assertThat(token).isNotBlank();
+      assertThat(Files.readString(file)).isEqualTo(token + "\n");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .as("replaced by a file created 0600, not the old 0644 one reused").isEqualTo("rw-------");
+      assertThat(started.getValue()).contains(token).contains(file.toString());
+      assertThat(call(s, "GET", "/api/v1/users/me/integrations", Files.readString(file).trim(), null).statusCode())
+          .as("the file's token is accepted").isEqualTo(200);
+      try (var stream = Files.list(dir)) {
+        assertThat(stream.map(p -> p.getFileName().toString()))
+            .as("no temporary file is left behind").noneMatch(n -> n.endsWith(".tmp"));
+      }
+    }
+  }
+
+  @Test
+  void embeddedMode_withAuthenticationConfigured_writesNoTokenFile_andRemovesAnOldOne(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("dev-token.txt");
+    Files.writeString(file, "old development token");
+    Map<String, String> env = embedded(dir);
+    env.put("AUTH_JWT_SECRET", "z".repeat(40));
+    try (StandaloneServer s = StandaloneServer.start(Configuration.fromEnvironment(env))) {
+      assertThat(s.devToken()).isNull();
+      assertThat(file).doesNotExist();
+    }
+  }
+
+  @Test
+  void devTokenNotice_printsTheTokenOnlyForALoopbackBinding() throws Exception {
+    Path file = Path.of("/data/dev-token.txt");
+    String token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+    assertThat(StandaloneServer.devTokenNotice(true, "127.0.0.1", token, file))
+        .contains(token).contains(file.toString());
+    String hidden = StandaloneServer.devTokenNotice(false, "0.0.0.0", token, file);
+    assertThat(hidden).doesNotContain(token).doesNotContain("eyJ")
+        .contains(file.toString()).contains("BIND_HOST 0.0.0.0 is not a loopback address");
+
+    for (String loopback : new String[] {"127.0.0.1", "127.8.9.10", "::1"}) {
+      assertThat(StandaloneServer.isLoopback(InetAddress.getByName(loopback))).as(loopback).isTrue();
+    }
+    for (String other : new String[] {"0.0.0.0", "::", "192.0.2.10", "10.0.0.1", "2001:db8::1"}) {
+      assertThat(StandaloneServer.isLoopback(InetAddress.getByName(other))).as(other).isFalse();
+    }
+  }
+
+  @Test
+  void writePrivate_createsTheFile0600_andReplacesAnExistingOneAtomically(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sub/secret.txt");
+    StandaloneServer.writePrivate(file, "one");
+    assertThat(Files.readString(file)).isEqualTo("one");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+    StandaloneServer.writePrivate(file, "two");
+    assertThat(Files.readString(file)).isEqualTo("two");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    try (var stream = Files.list(file.getParent())) {
+      assertThat(stream.map(p -> p.getFileName().toString())).containsExactly("secret.txt");
+    }
   }
 }
