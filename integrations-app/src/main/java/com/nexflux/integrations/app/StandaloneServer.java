@@ -119,7 +119,13 @@ public final class StandaloneServer implements AutoCloseable {
       LOG.info("NexFlux Integrations listening on {}:{} ({} database)", config.bindHost(), app.port(),
           config.embeddedDatabase() ? "embedded" : "external");
       if (devToken[0] != null) {
-        LOG.warn(devTokenNotice(isLoopback(server.listenAddress()), config.bindHost(), devToken[0], tokenFile));
+        boolean loopback;
+        try {
+          loopback = isLoopback(server.listenAddress());
+        } catch (IllegalStateException e) {
+          loopback = false; // when in doubt, do not print the token
+        }
+        LOG.warn(devTokenNotice(loopback, config.bindHost(), devToken[0], tokenFile));
       }
       return server;
     } catch (RuntimeException e) {
