@@ -1,5 +1,10 @@
 package com.nexflux.integrations.app;
 
+import com.nexflux.integrations.http.JwtAuthenticator;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +13,9 @@ import java.util.Map;
 /**
  * The standalone server's settings, read from environment variables. Every variable is listed in the README.
  *
- * @param bindHost {@code BIND_HOST}, default {@code 0.0.0.0}
+ * @param bindHost {@code BIND_HOST}; default {@code 127.0.0.1} in embedded mode (no {@code DATABASE_URL}: a development
+ *     server with a demo token stays on this machine unless asked otherwise), {@code 0.0.0.0} with
+ *     {@code DATABASE_URL}
  * @param port {@code PORT}, default 8005
  * @param databaseUrl {@code DATABASE_URL} ({@code postgres://...} or JDBC); {@code null} selects embedded PostgreSQL
  * @param databasePoolSize {@code DATABASE_POOL_SIZE}, default 10
@@ -16,9 +23,10 @@ import java.util.Map;
  * @param keysetJson {@code INTEGRATIONS_KEYSET}: a Tink JSON keyset
  * @param keysetFile {@code INTEGRATIONS_KEYSET_FILE}: a file holding one
  * @param jwtSecret {@code AUTH_JWT_SECRET}: HS256 secret, at least 32 bytes
- * @param jwksUrl {@code AUTH_JWKS_URL}: JWKS of the token issuer (RS256/ES256)
- * @param jwtIssuer {@code AUTH_JWT_ISSUER}: required {@code iss}, optional
- * @param jwtAudience {@code AUTH_JWT_AUDIENCE}: required {@code aud}, optional
+ * @param jwksUrl {@code AUTH_JWKS_URL}: JWKS of the token issuer (RS256/ES256); {@code https}, or {@code http} on a
+ *     loopback address only
+ * @param jwtIssuer {@code AUTH_JWT_ISSUER}: required {@code iss}; mandatory with {@code AUTH_JWKS_URL}
+ * @param jwtAudience {@code AUTH_JWT_AUDIENCE}: required {@code aud}; mandatory with {@code AUTH_JWKS_URL}
  * @param defaultMqttBrokerUrl {@code DEFAULT_MQTT_BROKER_URL}: broker for users without their own
  * @param mqttTestTimeoutMs {@code MQTT_TEST_TIMEOUT_MS}, default 5000
  * @param mqttTestsPerMinute {@code MQTT_TEST_RATE_LIMIT_PER_MINUTE}, default 10
@@ -81,6 +89,11 @@ public record Configuration(
     }
   }
 
+  /** {@code BIND_HOST}'s default in embedded (development) mode: loopback only. */
+  public static final String EMBEDDED_BIND_HOST = "127.0.0.1";
+  /** {@code BIND_HOST}'s default with {@code DATABASE_URL}: every interface. */
+  public static final String DEFAULT_BIND_HOST = "0.0.0.0";
+
   /** @return whether the server runs its own embedded PostgreSQL */
   public boolean embeddedDatabase() {
     return databaseUrl == null;
@@ -113,13 +126,17 @@ public record Configuration(
       problems.add("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
     }
     String frontend = url(env, "FRONTEND_URL", "http://localhost:3000", problems);
+    problems.addAll(jwksProblems(blankToNull(env.get("AUTH_JWKS_URL")), blankToNull(env.get("AUTH_JWT_ISSUER")),
+        blankToNull(env.get("AUTH_JWT_AUDIENCE"))));
     if (!problems.isEmpty()) {
       throw new ConfigurationException(String.join("; ", problems));
     }
+    String databaseUrl = blankToNull(env.get("DATABASE_URL"));
+    String bindHost = blankToNull(env.get("BIND_HOST"));
     return new Configuration(
-        env.getOrDefault("BIND_HOST", "0.0.0.0"),
+        bindHost != null ? bindHost.trim() : databaseUrl == null ? EMBEDDED_BIND_HOST : DEFAULT_BIND_HOST,
         port,
-        blankToNull(env.get("DATABASE_URL")),
+        databaseUrl,
         pool,
         Path.of(env.getOrDefault("INTEGRATIONS_DATA_DIR", "./data")),
         blankToNull(env.get("INTEGRATIONS_KEYSET")),
@@ -138,6 +155,42 @@ public record Configuration(
         Path.of(env.getOrDefault("PROJECTS_DIR", "./projects")),
         blankToNull(env.get("INTERNAL_API_TOKEN")),
         refreshWindow);
+  }
+
+  /**
+   * What is wrong with a JWKS setup, one message per problem naming the variable; empty when {@code jwksUrl} is
+   * {@code null} (HS256 or development mode) or everything is usable. Nothing is fetched or resolved.
+   */
+  static List<String> jwksProblems(String jwksUrl, String issuer, String audience) {
+    List<String> problems = new ArrayList<>();
+    if (jwksUrl == null) {
+      return problems;
+    }
+    List<String> missing = new ArrayList<>();
+    if (issuer == null || issuer.isBlank()) {
+      missing.add("AUTH_JWT_ISSUER");
+    }
+    if (audience == null || audience.isBlank()) {
+      missing.add("AUTH_JWT_AUDIENCE");
+    }
+    if (!missing.isEmpty()) {
+      problems.add("AUTH_JWKS_URL requires " + String.join(" and ", missing)
+          + " (the iss and aud that every token must carry)");
+    }
+    URL url;
+    try {
+      url = new URI(jwksUrl.trim()).toURL();
+    } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
+      problems.add("AUTH_JWKS_URL is not a valid URL");
+      return problems;
+    }
+    try {
+      JwtAuthenticator.checkJwksUrl(url);
+    } catch (IllegalArgumentException e) {
+      // the message never repeats the URL, which may carry credentials
+      problems.add("AUTH_JWKS_URL must be an https URL (plain http only for a loopback address such as 127.0.0.1)");
+    }
+    return problems;
   }
 
   private static String url(Map<String, String> env, String name, String dflt, List<String> problems) {

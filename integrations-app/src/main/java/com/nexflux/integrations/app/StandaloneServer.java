@@ -14,11 +14,15 @@ import com.nexflux.integrations.persistence.EmbeddedDatabase;
 import com.nexflux.integrations.persistence.TinkSecretCipher;
 import io.javalin.Javalin;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,6 +31,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,8 @@ public final class StandaloneServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneServer.class);
   private static final String KEYSET_FILE = "keyset.json";
   private static final String DEV_SECRET_FILE = "dev-jwt-secret";
+  /** The development token's file in the data directory (mode 0600), rewritten at every start that makes one. */
+  static final String DEV_TOKEN_FILE = "dev-token.txt";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Javalin app;
@@ -100,14 +108,26 @@ public final class StandaloneServer implements AutoCloseable {
           .publicBaseUrlIsHttps(config.github() != null && config.github().callbackUrl().startsWith("https:"))
           .build()
           .createServer();
+      Path tokenFile = config.embeddedDatabase() ? config.dataDir().resolve(DEV_TOKEN_FILE) : null;
+      if (devToken[0] != null) {
+        writePrivate(tokenFile, devToken[0] + "\n");
+      } else if (tokenFile != null) {
+        deleteQuietly(tokenFile); // authentication is configured now: an old development token would only mislead
+      }
       app.start(config.bindHost(), config.port());
+      StandaloneServer server = new StandaloneServer(app, devToken[0], opened);
       LOG.info("NexFlux Integrations listening on {}:{} ({} database)", config.bindHost(), app.port(),
           config.embeddedDatabase() ? "embedded" : "external");
       if (devToken[0] != null) {
-        LOG.warn("DEVELOPMENT ONLY: no AUTH_JWT_SECRET or AUTH_JWKS_URL is set, so a development secret was "
-            + "generated. Bearer token for the demo user {} (valid 24 h):\n{}", DEMO_USER, devToken[0]);
+        boolean loopback;
+        try {
+          loopback = isLoopback(server.listenAddress());
+        } catch (IllegalStateException e) {
+          loopback = false; // when in doubt, do not print the token
+        }
+        LOG.warn(devTokenNotice(loopback, config.bindHost(), devToken[0], tokenFile));
       }
-      return new StandaloneServer(app, devToken[0], opened);
+      return server;
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -119,9 +139,43 @@ public final class StandaloneServer implements AutoCloseable {
     return app.port();
   }
 
-  /** @return the development token printed at start-up, or {@code null} when auth is configured */
+  /** @return the development token made at start-up, or {@code null} when auth is configured */
   public String devToken() {
     return devToken;
+  }
+
+  /** @return the address the HTTP connector is bound to (e.g. {@code 127.0.0.1}, or the wildcard {@code 0.0.0.0}) */
+  public InetAddress listenAddress() {
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof ServerConnector c && c.getTransport() instanceof ServerSocketChannel channel) {
+        try {
+          return ((InetSocketAddress) channel.getLocalAddress()).getAddress();
+        } catch (IOException e) {
+          throw new IllegalStateException("the server's address cannot be read", e);
+        }
+      }
+    }
+    throw new IllegalStateException("the server has no listening connector");
+  }
+
+  /** Whether only this machine can reach an address: loopback, not the wildcard or any interface's address. */
+  static boolean isLoopback(InetAddress address) {
+    return address != null && address.isLoopbackAddress();
+  }
+
+  /**
+   * The start-up line about the development token. The token itself is in it only when the server is bound to a
+   * loopback address; otherwise anyone who can read the log (a shared terminal, a log shipper) would hold a token
+   * for a server others can reach, so the line names the file instead.
+   */
+  static String devTokenNotice(boolean loopback, String bindHost, String token, Path tokenFile) {
+    String head = "DEVELOPMENT ONLY: no AUTH_JWT_SECRET or AUTH_JWKS_URL is set, so a development secret was "
+        + "generated. The bearer token for the demo user " + DEMO_USER + " (valid 24 h) is in " + tokenFile
+        + " (mode 0600)";
+    if (loopback) {
+      return head + ":\n" + token;
+    }
+    return head + "; it is not printed because BIND_HOST " + bindHost + " is not a loopback address.";
   }
 
   /** Drains in-flight requests, then closes the facade and the database. */
@@ -200,10 +254,15 @@ public final class StandaloneServer implements AutoCloseable {
       return JwtAuthenticator.hs256(secret, config.jwtIssuer(), config.jwtAudience());
     }
     if (config.jwksUrl() != null) {
+      List<String> problems = Configuration.jwksProblems(config.jwksUrl(), config.jwtIssuer(), config.jwtAudience());
+      if (!problems.isEmpty()) {
+        throw new ConfigurationException(String.join("; ", problems));
+      }
       try {
-        return JwtAuthenticator.jwks(URI.create(config.jwksUrl()).toURL(), config.jwtIssuer(), config.jwtAudience());
+        return JwtAuthenticator.jwks(URI.create(config.jwksUrl().trim()).toURL(), config.jwtIssuer(),
+            config.jwtAudience());
       } catch (IllegalArgumentException | MalformedURLException e) {
-        throw new ConfigurationException("AUTH_JWKS_URL is not a valid URL");
+        throw new ConfigurationException("AUTH_JWKS_URL is not usable");
       }
     }
     if (!config.embeddedDatabase()) {
@@ -224,6 +283,14 @@ public final class StandaloneServer implements AutoCloseable {
     return JwtAuthenticator.hs256(secret, config.jwtIssuer(), config.jwtAudience());
   }
 
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("Could not delete {} ({})", file, e.getClass().getSimpleName());
+    }
+  }
+
   private static void createDataDir(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -240,14 +307,30 @@ public final class StandaloneServer implements AutoCloseable {
     }
   }
 
-  private static void writePrivate(Path file, String content) {
+  /**
+   * Writes {@code content} to {@code file}, readable by the owner only: a temporary file in the same directory is
+   * created with mode 0600 (the permission is part of the creation, never a later chmod, so no other user can
+   * open it in between), filled, then renamed over {@code file} atomically. A reader sees the old content or the
+   * new, never a partial file, and a file that existed with wider permissions is replaced, not reused.
+   */
+  static void writePrivate(Path file, String content) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, content, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigurationException("Cannot write " + file + ": " + e.getMessage());
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | UnsupportedOperationException e) {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+      throw new ConfigurationException("Cannot write " + file + ": " + e.getClass().getSimpleName());
     }
   }
 }

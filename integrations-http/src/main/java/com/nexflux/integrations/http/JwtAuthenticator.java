@@ -12,25 +12,36 @@ import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.InetAddress;
 import java.net.URL;
+import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -41,9 +52,16 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>exactly one family of algorithms per instance: {@link #hs256} accepts HS256 only, {@link #jwks} accepts RS256
  *       and ES256 only, so an HS token can never be checked against an RSA public key (and vice versa);</li>
  *   <li>unsigned ({@code alg=none}) and encrypted tokens are rejected;</li>
+ *   <li>the JOSE header {@code typ} must be absent, {@code JWT} (RFC 7519) or {@code at+jwt} (RFC 9068 access
+ *       tokens), compared case-insensitively; any other type (an ID token's, a logout token's, {@code JOSE}...) is
+ *       rejected, so a token minted for another purpose cannot be replayed as an access token;</li>
+ *   <li>a token whose header carries {@code jku}, {@code jwk} or {@code x5u} is rejected even when its signature
+ *       verifies: keys come only from the configured secret or JWKS URL, and a token that points at its own key
+ *       material is treated as an attack, not ignored;</li>
  *   <li>{@code sub} and {@code exp} are required; {@code sub} must be a UUID (the NexFlux user id);</li>
  *   <li>{@code exp} and {@code nbf} are checked with {@value #MAX_CLOCK_SKEW_SECONDS} s of clock skew;</li>
- *   <li>when an issuer or audience is configured, {@code iss} must equal it and {@code aud} must contain it.</li>
+ *   <li>when an issuer or audience is configured, {@code iss} must equal it and {@code aud} must contain it; the
+ *       {@link #jwks} factory requires both.</li>
  * </ul>
  * Every rejection is an {@link UnauthorizedException} with the same generic message; nothing of the token is
  * included. Instances are immutable and thread-safe.
@@ -59,6 +77,22 @@ public final class JwtAuthenticator implements Authenticator {
   public static final int MIN_HS256_SECRET_BYTES = 32;
 
   private static final String REJECTED = "invalid bearer token";
+
+  /** The RFC 9068 {@code typ} of JWT access tokens. */
+  public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+
+  /**
+   * Accepted {@code typ} values: absent ({@code null}), {@code JWT} and {@code at+jwt}. Nimbus' default verifier
+   * accepts only {@code JWT} and absent; {@code at+jwt} is added for issuers that follow RFC 9068, and absent stays
+   * accepted because many platform issuers omit {@code typ}. {@link JOSEObjectType} compares case-insensitively.
+   */
+  static final Set<JOSEObjectType> ACCEPTED_TYPES =
+      Collections.unmodifiableSet(new HashSet<>(Arrays.asList(JOSEObjectType.JWT, ACCESS_TOKEN_TYPE, null)));
+
+  /** JOSE header parameters that name or carry a verification key; a token with any of them is rejected. */
+  public static final Set<String> REFUSED_HEADER_PARAMETERS = Set.of("jku", "jwk", "x5u");
+
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
   private final DefaultJWTProcessor<SecurityContext> processor;
   /**
@@ -95,16 +129,29 @@ public final class JwtAuthenticator implements Authenticator {
 
   /**
    * Verifies RS256 or ES256 tokens against the public keys published at a JWKS URL. Keys are picked by
-   * {@code kid} from that set only (keys named in token headers are ignored). The set is cached (5 min, refreshed
-   * ahead of expiry) and re-fetched at most once per 30 s, so tokens with unknown {@code kid}s cannot flood the
-   * issuer; one retry on network errors; 500 ms connect/read timeout.
+   * {@code kid} from that set only (tokens naming keys in their headers are rejected). The set is cached (5 min,
+   * refreshed ahead of expiry) and re-fetched at most once per 30 s, so tokens with unknown {@code kid}s cannot flood
+   * the issuer; one retry on network errors; 500 ms connect/read timeout. Nothing is fetched here: the first token
+   * triggers the first fetch.
    *
-   * @param jwksUrl where the issuer publishes its JSON Web Key Set
-   * @param issuer the required {@code iss}, or {@code null} to accept any issuer (not recommended with JWKS)
-   * @param audience the required {@code aud}, or {@code null} to accept any audience (not recommended with JWKS)
+   * @param jwksUrl where the issuer publishes its JSON Web Key Set: {@code https}, or {@code http} only when the
+   *     host is a loopback address ({@code 127.0.0.0/8}, {@code [::1]}) or {@code localhost}; see
+   *     {@link #checkJwksUrl}
+   * @param issuer the required {@code iss}: with keys fetched from a URL, anyone that URL trusts must not be able to
+   *     mint tokens for this service, so it is mandatory
+   * @param audience the required {@code aud}, mandatory for the same reason
+   * @throws IllegalArgumentException for a URL {@link #checkJwksUrl} refuses or a missing issuer or audience; the
+   *     message never repeats the URL (it may carry credentials)
    */
   public static JwtAuthenticator jwks(URL jwksUrl, String issuer, String audience) {
     Objects.requireNonNull(jwksUrl, "jwksUrl");
+    checkJwksUrl(jwksUrl);
+    if (issuer == null || issuer.isBlank()) {
+      throw new IllegalArgumentException("a JWKS authenticator needs the required issuer (iss)");
+    }
+    if (audience == null || audience.isBlank()) {
+      throw new IllegalArgumentException("a JWKS authenticator needs the required audience (aud)");
+    }
     JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUrl)
         .cache(true)
         .rateLimited(true)
@@ -113,6 +160,57 @@ public final class JwtAuthenticator implements Authenticator {
     JWSKeySelector<SecurityContext> selector =
         new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys);
     return new JwtAuthenticator(processor(selector, issuer, audience));
+  }
+
+  /**
+   * Checks that a JWKS URL may be used, without connecting anywhere or resolving a name: the scheme must be
+   * {@code https}; {@code http} is accepted only for a loopback host written as an IPv4 literal in
+   * {@code 127.0.0.0/8}, an IPv6 literal such as {@code [::1]}, or the name {@code localhost} (tests and local
+   * development). A host name other than {@code localhost} is never looked up here.
+   *
+   * @throws IllegalArgumentException when the URL is refused; the message does not repeat the URL
+   */
+  public static void checkJwksUrl(URL jwksUrl) {
+    Objects.requireNonNull(jwksUrl, "jwksUrl");
+    String host = jwksUrl.getHost();
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("the JWKS URL must name a host");
+    }
+    String scheme = jwksUrl.getProtocol().toLowerCase(Locale.ROOT);
+    if (scheme.equals("https")) {
+      return;
+    }
+    if (scheme.equals("http") && isLoopbackHost(host)) {
+      return;
+    }
+    throw new IllegalArgumentException(
+        "the JWKS URL must be an https URL (plain http is accepted only for a loopback address)");
+  }
+
+  /** Whether {@code host} (as {@link URL#getHost} gives it) is a loopback literal or {@code localhost}; no DNS. */
+  static boolean isLoopbackHost(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("localhost")) {
+      return true;
+    }
+    Matcher v4 = IPV4.matcher(h);
+    if (v4.matches()) {
+      for (int i = 1; i <= 4; i++) {
+        if (Integer.parseInt(v4.group(i)) > 255) {
+          return false;
+        }
+      }
+      return Integer.parseInt(v4.group(1)) == 127;
+    }
+    if (h.length() > 2 && h.startsWith("[") && h.endsWith("]")) {
+      try {
+        // a bracketed name is parsed as an IPv6 literal only; the JDK never resolves it
+        return InetAddress.getByName(h).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -190,7 +288,11 @@ public final class JwtAuthenticator implements Authenticator {
   private Verified verify(String bearerToken, long nowMs) {
     JWTClaimsSet claims;
     try {
-      claims = processor.process(bearerToken, null);
+      JWT jwt = JWTParser.parse(bearerToken);
+      if (jwt instanceof SignedJWT signed && namesItsOwnKey(signed.getHeader())) {
+        throw new UnauthorizedException(REJECTED);
+      }
+      claims = processor.process(jwt, null);
     } catch (JWKSetUnavailableException e) {
       // the issuer's key set could not be fetched or parsed: our problem, not the caller's
       throw new UnavailableException("token signing keys are unavailable", e);
@@ -210,6 +312,19 @@ public final class JwtAuthenticator implements Authenticator {
     }
   }
 
+  /** Whether the header carries {@code jku}, {@code jwk} or {@code x5u} (checked by name and by parsed value). */
+  private static boolean namesItsOwnKey(JWSHeader header) {
+    if (header.getJWKURL() != null || header.getJWK() != null || header.getX509CertURL() != null) {
+      return true;
+    }
+    for (String name : header.getIncludedParams()) {
+      if (REFUSED_HEADER_PARAMETERS.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static DefaultJWTProcessor<SecurityContext> processor(
       JWSKeySelector<SecurityContext> selector, String issuer, String audience) {
     JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
@@ -226,6 +341,7 @@ public final class JwtAuthenticator implements Authenticator {
     claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
 
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(ACCEPTED_TYPES));
     processor.setJWSKeySelector(selector);
     processor.setJWTClaimsSetVerifier(claims);
     return processor;

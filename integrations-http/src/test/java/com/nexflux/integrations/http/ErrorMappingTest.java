@@ -4,19 +4,43 @@ import static com.nexflux.integrations.http.support.Envelope.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.error.FieldError;
+import com.nexflux.integrations.core.error.IntegrationsException;
 import com.nexflux.integrations.core.error.NotConfiguredException;
 import com.nexflux.integrations.core.error.NotFoundException;
 import com.nexflux.integrations.core.error.RateLimitedException;
 import com.nexflux.integrations.core.error.SecretUnreadableException;
+import com.nexflux.integrations.core.error.UnauthorizedException;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.error.ValidationException;
+import com.nexflux.integrations.core.oauth.OAuthGrantException;
+import com.nexflux.integrations.core.oauth.OAuthProtocolException;
+import com.nexflux.integrations.core.oauth.ReauthRequiredException;
+import com.nexflux.integrations.http.internal.ErrorResponses;
+import com.nexflux.integrations.http.internal.InternalFailure;
+import com.nexflux.integrations.http.internal.PayloadTooLargeException;
 import com.nexflux.integrations.http.support.ApiFixture;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -203,5 +227,154 @@ class ErrorMappingTest {
   void apiAnswers_areNotCacheable() {
     assertThat(api.get(MQTT).headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(api.send(api.request(MQTT).GET()).headers().firstValue("Cache-Control")).hasValue("no-store");
+  }
+
+  // ---- one table: every code's status comes from ErrorResponses.STATUS_BY_CODE, which docs/api.md repeats ----
+
+  /** One instance of every exception the core (and this module) can throw at a handler. */
+  private static Map<Class<?>, IntegrationsException> samples() {
+    Map<Class<?>, IntegrationsException> m = new LinkedHashMap<>();
+    m.put(ValidationException.class, new ValidationException(List.of(new FieldError("device_id", "is required"))));
+    m.put(UnauthorizedException.class, new UnauthorizedException("token expired at 12:00 for sub 1234"));
+    m.put(NotFoundException.class, new NotFoundException("No MQTT settings are saved"));
+    m.put(RateLimitedException.class, new RateLimitedException("Too many connection tests", Duration.ofSeconds(3)));
+    m.put(SecretUnreadableException.class, new SecretUnreadableException("tag mismatch", new RuntimeException()));
+    m.put(UnavailableException.class, new UnavailableException("The database is unavailable", null));
+    m.put(NotConfiguredException.class, new NotConfiguredException("GitHub is not configured"));
+    m.put(ReauthRequiredException.class, new ReauthRequiredException(Provider.GITHUB));
+    m.put(OAuthGrantException.class, new OAuthGrantException("bad_refresh_token"));
+    m.put(OAuthProtocolException.class, new OAuthProtocolException("invalid_client for client id abc123"));
+    m.put(PayloadTooLargeException.class, new PayloadTooLargeException(65536));
+    m.put(InternalFailure.class, InternalFailure.translate(new IllegalStateException("boom")));
+    return m;
+  }
+
+  /** {@code | 409 | `NEEDS_REAUTH` | ...} rows of the error table in docs/api.md, code to status. */
+  private static Map<String, Integer> documentedStatuses() throws IOException {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isRegularFile(dir.resolve("docs/api.md"))) {
+      dir = dir.getParent();
+    }
+    assertThat(dir).as("docs/api.md above the working directory").isNotNull();
+    Map<String, Integer> table = new TreeMap<>();
+    Pattern row = Pattern.compile("^\\| (\\d{3}) \\| `([A-Z_]+)` \\|");
+    for (String line : Files.readAllLines(dir.resolve("docs/api.md"))) {
+      Matcher m = row.matcher(line);
+      if (m.find()) {
+        Integer before = table.put(m.group(2), Integer.parseInt(m.group(1)));
+        assertThat(before).as("%s is in the table once", m.group(2)).isNull();
+      }
+    }
+    return table;
+  }
+
+  /** Every concrete {@link IntegrationsException} subclass compiled into the core module, found by scanning it. */
+  private static List<Class<?>> coreExceptionClasses() throws Exception {
+    Path location = Path.of(IntegrationsException.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> names = new ArrayList<>();
+    if (Files.isDirectory(location)) {
+      try (Stream<Path> files = Files.walk(location)) {
+        files.filter(f -> f.toString().endsWith(".class"))
+            .forEach(f -> names.add(location.relativize(f).toString()));
+      }
+    } else {
+      try (JarFile jar = new JarFile(location.toFile())) {
+        for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+          String n = e.nextElement().getName();
+          if (n.endsWith(".class")) {
+            names.add(n);
+          }
+        }
+      }
+    }
+    List<Class<?>> found = new ArrayList<>();
+    for (String n : names) {
+      if (n.endsWith("module-info.class") || n.endsWith("package-info.class")) {
+        continue;
+      }
+      String className = n.substring(0, n.length() - ".class".length()).replace('/', '.').replace('\\', '.');
+      Class<?> c = Class.forName(className, false, IntegrationsException.class.getClassLoader());
+      if (IntegrationsException.class.isAssignableFrom(c) && c != IntegrationsException.class
+          && !Modifier.isAbstract(c.getModifiers())) {
+        found.add(c);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void theDocumentedTable_isTheTableTheServerUses() throws IOException {
+    assertThat(documentedStatuses()).isEqualTo(new TreeMap<>(ErrorResponses.STATUS_BY_CODE));
+  }
+
+  @Test
+  void everyExceptionTheCoreDefines_hasASample() throws Exception {
+    List<Class<?>> core = coreExceptionClasses();
+    assertThat(core).as("the scan finds the core's exceptions").contains(NotFoundException.class,
+        OAuthGrantException.class);
+    assertThat(samples().keySet()).as("add a sample (and a docs/api.md row) for each new exception")
+        .containsAll(core);
+  }
+
+  @Test
+  void everyCode_isAnsweredWithItsOwnCode_andTheDocumentedStatus() throws Exception {
+    Map<String, Integer> documented = documentedStatuses();
+    for (IntegrationsException sample : samples().values()) {
+      String code = sample.code();
+      assertThat(documented).as("docs/api.md documents %s", code).containsKey(code);
+      api.mqtt.failure = sample;
+      HttpResponse<String> r = api.get(MQTT);
+      JsonNode e = error(r, documented.get(code), code);
+      assertThat(r.statusCode()).as(code).isEqualTo(ErrorResponses.STATUS_BY_CODE.get(code));
+      assertThat(e.toString()).as(code).doesNotContain("bad_refresh_token", "abc123", "invalid_client", "boom",
+          "12:00", "tag mismatch");
+    }
+  }
+
+  @Test
+  void specialBodiesAndHeaders_areKept() {
+    api.mqtt.failure = samples().get(UnauthorizedException.class);
+    HttpResponse<String> r = api.get(MQTT);
+    assertThat(error(r, 401, "UNAUTHORIZED").get("message").asText()).isEqualTo("A valid bearer token is required");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+
+    api.mqtt.failure = samples().get(RateLimitedException.class);
+    assertThat(api.get(MQTT).headers().firstValue("Retry-After")).hasValue("3");
+
+    api.mqtt.failure = samples().get(ValidationException.class);
+    JsonNode v = error(api.get(MQTT), 400, "VALIDATION_FAILED");
+    assertThat(v.get("details").get(0).get("field").asText()).isEqualTo("device_id");
+
+    api.mqtt.failure = samples().get(OAuthGrantException.class);
+    assertThat(error(api.get(MQTT), 409, "INVALID_GRANT").get("message").asText())
+        .isEqualTo(ErrorResponses.GRANT_REFUSED_MESSAGE);
+    api.mqtt.failure = samples().get(OAuthProtocolException.class);
+    assertThat(error(api.get(MQTT), 502, "OAUTH_PROTOCOL_ERROR").get("message").asText())
+        .isEqualTo(ErrorResponses.PROVIDER_ERROR_MESSAGE);
+    api.mqtt.failure = samples().get(ReauthRequiredException.class);
+    assertThat(error(api.get(MQTT), 409, "NEEDS_REAUTH").get("message").asText())
+        .isEqualTo("The github connection must be authorized again");
+  }
+
+  @Test
+  void aCodeOutsideTheTable_isAPlain500WithoutItsMessage() {
+    for (String code : new String[] {"KEYSET_INVALID", "CRYPTO_UNAVAILABLE", "MIGRATION_FAILED", "SOMETHING_NEW"}) {
+      api.mqtt.failure = new IntegrationsException(code, "detail that must not leak " + code);
+      HttpResponse<String> r = api.get(MQTT);
+      error(r, 500, "INTERNAL");
+      assertThat(r.body()).as(code).doesNotContain("must not leak");
+    }
+  }
+
+  @Test
+  void codesFromTheCoreAreInTheTable_whateverTheirPackage() throws Exception {
+    // guards the table against a new core exception whose code nobody added: it would silently become a 500
+    TreeSet<String> missing = new TreeSet<>();
+    for (IntegrationsException sample : samples().values()) {
+      if (!ErrorResponses.STATUS_BY_CODE.containsKey(sample.code())) {
+        missing.add(sample.code());
+      }
+    }
+    assertThat(missing).isEmpty();
   }
 }

@@ -245,16 +245,16 @@ class GitHubRoutesTest {
   }
 
   @Test
-  void refusedGrant_is409NeedsReauth_withoutTheProvidersWords() {
+  void refusedGrant_is409InvalidGrant_withoutTheProvidersWords() {
     api.github.failure = new OAuthGrantException("bad_refresh_token");
-    JsonNode e = error(api.get(GITHUB), 409, "NEEDS_REAUTH");
+    JsonNode e = error(api.get(GITHUB), 409, "INVALID_GRANT");
     assertThat(e.get("message").asText()).doesNotContain("bad_refresh_token");
   }
 
   @Test
-  void protocolError_is502ProviderError_withoutTheReason() {
+  void protocolError_is502OAuthProtocolError_withoutTheReason() {
     api.github.failure = new OAuthProtocolException("invalid_client for client id abc123");
-    JsonNode e = error(api.get(GITHUB), 502, "PROVIDER_ERROR");
+    JsonNode e = error(api.get(GITHUB), 502, "OAUTH_PROTOCOL_ERROR");
     assertThat(e.toString()).doesNotContain("abc123", "invalid_client");
   }
 

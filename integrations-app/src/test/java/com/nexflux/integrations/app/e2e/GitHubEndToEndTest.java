@@ -238,7 +238,7 @@ class GitHubEndToEndTest {
     for (int n : new int[] {1, 10, 100}) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ids.add(world.project("p" + n + "-" + i + "-" + UUID.randomUUID().toString().substring(0, 6), 2));
+        ids.add(world.project(user, "p" + n + "-" + i + "-" + UUID.randomUUID().toString().substring(0, 6), 2));
       }
       world.github.clearRequests();
       JsonNode job = runSync(user, ids);
@@ -251,7 +251,7 @@ class GitHubEndToEndTest {
     assertThat(calls.get(0)).isLessThanOrEqualTo(5);
 
     String headBefore = world.github.head(world.repo);
-    List<String> one = List.of(world.project("unchanged-" + UUID.randomUUID().toString().substring(0, 6), 3));
+    List<String> one = List.of(world.project(user, "unchanged-" + UUID.randomUUID().toString().substring(0, 6), 3));
     runSync(user, one);
     world.github.clearRequests();
     JsonNode again = runSync(user, one);
@@ -290,7 +290,7 @@ class GitHubEndToEndTest {
     UserId user = user();
     world.connect(user);
     world.send("PUT", GH, GitHubWorld.token(user), null, "{\"selected_repos\": [" + world.repo.id() + "]}");
-    List<String> ids = List.of(world.project("limited-" + UUID.randomUUID().toString().substring(0, 6), 1));
+    List<String> ids = List.of(world.project(user, "limited-" + UUID.randomUUID().toString().substring(0, 6), 1));
     world.github.secondaryRateLimitOnce(1);
     JsonNode job = runSync(user, ids);
     assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("succeeded");
@@ -323,12 +323,37 @@ class GitHubEndToEndTest {
   }
 
   @Test
+  void anotherUsersProjectId_answersExactlyLikeAnUnknownOne() throws Exception {
+    UserId a = user();
+    UserId b = user();
+    world.connect(a);
+    world.connect(b);
+    for (UserId u : List.of(a, b)) {
+      assertThat(world.send("PUT", GH, GitHubWorld.token(u), null,
+          "{\"auto_sync\": false, \"selected_repos\": [" + world.repo.id() + "]}").statusCode()).isEqualTo(200);
+    }
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String theirs = world.project(a, "theirs-" + suffix, 1);
+    String unknown = "nosuch-" + suffix;
+    HttpResponse<String> forTheirs = world.send("POST", GH + "/sync", GitHubWorld.token(b), null,
+        "{\"repository_id\": " + world.repo.id() + ", \"project_ids\": [\"" + theirs + "\"]}");
+    HttpResponse<String> forUnknown = world.send("POST", GH + "/sync", GitHubWorld.token(b), null,
+        "{\"repository_id\": " + world.repo.id() + ", \"project_ids\": [\"" + unknown + "\"]}");
+    assertThat(forTheirs.statusCode()).as(forTheirs.body()).isEqualTo(400).isEqualTo(forUnknown.statusCode());
+    assertThat(GitHubWorld.json(forTheirs).get("error").toString().replace(theirs, "ID"))
+        .isEqualTo(GitHubWorld.json(forUnknown).get("error").toString().replace(unknown, "ID"))
+        .contains("unknown projects: ID");
+    JsonNode own = runSync(a, List.of(theirs));
+    assertThat(own.get("status").asText()).as("the owner syncs it").isEqualTo("succeeded");
+  }
+
+  @Test
   void userB_cannotReadSyncOrDeleteUserAsIntegrationOrJobs() throws Exception {
     UserId a = user();
     UserId b = user();
     world.connect(a);
     world.send("PUT", GH, GitHubWorld.token(a), null, "{\"selected_repos\": [" + world.repo.id() + "]}");
-    JsonNode job = runSync(a, List.of(world.project("owned-" + UUID.randomUUID().toString().substring(0, 6), 1)));
+    JsonNode job = runSync(a, List.of(world.project(a, "owned-" + UUID.randomUUID().toString().substring(0, 6), 1)));
 
     JsonNode bView = GitHubWorld.json(world.send("GET", GH, GitHubWorld.token(b), null, null)).get("data");
     assertThat(bView.get("connected").asBoolean()).isFalse();

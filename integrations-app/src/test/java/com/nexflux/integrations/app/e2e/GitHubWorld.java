@@ -75,9 +75,9 @@ final class GitHubWorld implements AutoCloseable {
         .start("127.0.0.1", port);
   }
 
-  /** Writes a project directory with {@code files} text files. */
-  String project(String id, int files) throws IOException {
-    Path dir = projects.resolve(id);
+  /** Writes {@code owner}'s project directory, {@code projects/<owner>/<id>}, with {@code files} text files. */
+  String project(UserId owner, String id, int files) throws IOException {
+    Path dir = projects.resolve(owner.value().toString()).resolve(id);
     Files.createDirectories(dir.resolve("src"));
     Files.writeString(dir.resolve("project.json"), "{\"name\": \"Circuit " + id + "\"}");
     for (int i = 0; i < files; i++) {

@@ -2,16 +2,9 @@ package com.nexflux.integrations.http.internal;
 
 import com.nexflux.integrations.core.error.FieldError;
 import com.nexflux.integrations.core.error.IntegrationsException;
-import com.nexflux.integrations.core.error.NotConfiguredException;
-import com.nexflux.integrations.core.error.NotFoundException;
 import com.nexflux.integrations.core.error.RateLimitedException;
-import com.nexflux.integrations.core.error.SecretUnreadableException;
 import com.nexflux.integrations.core.error.UnauthorizedException;
-import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.error.ValidationException;
-import com.nexflux.integrations.core.oauth.OAuthGrantException;
-import com.nexflux.integrations.core.oauth.OAuthProtocolException;
-import com.nexflux.integrations.core.oauth.ReauthRequiredException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -19,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +36,46 @@ public final class ErrorResponses {
   public static final String CREDENTIALS_UNREADABLE_MESSAGE =
       "stored credentials could not be read; save the password again";
 
-  /** Fixed text for {@code NEEDS_REAUTH} from a refused grant. */
+  /** Fixed text for {@code INVALID_GRANT}: the provider's own error code is not sent. */
   public static final String GRANT_REFUSED_MESSAGE = "The provider refused the grant; connect the integration again";
-  /** Fixed text for {@code PROVIDER_ERROR}: the provider's own reason is logged, not sent. */
+  /** Fixed text for {@code OAUTH_PROTOCOL_ERROR}: the provider's own reason is logged, not sent. */
   public static final String PROVIDER_ERROR_MESSAGE = "The provider's answer could not be used; try again later";
+  /** Fixed text for {@code UNAUTHORIZED}: why a token was refused is never told. */
+  public static final String UNAUTHORIZED_MESSAGE = "A valid bearer token is required";
+
+  static final String VALIDATION_FAILED = "VALIDATION_FAILED";
+  static final String UNAUTHORIZED = "UNAUTHORIZED";
+  static final String NOT_FOUND = "NOT_FOUND";
+  static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+  static final String NEEDS_REAUTH = "NEEDS_REAUTH";
+  static final String INVALID_GRANT = "INVALID_GRANT";
+  static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+  static final String RATE_LIMITED = "RATE_LIMITED";
+  static final String CREDENTIALS_UNREADABLE = "CREDENTIALS_UNREADABLE";
+  static final String INTERNAL = "INTERNAL";
+  static final String OAUTH_PROTOCOL_ERROR = "OAUTH_PROTOCOL_ERROR";
+  static final String UNAVAILABLE = "UNAVAILABLE";
+  static final String PROVIDER_NOT_CONFIGURED = "PROVIDER_NOT_CONFIGURED";
+
+  /**
+   * The one table from error code to HTTP status; {@code docs/api.md} has the same table and a test keeps the two
+   * and every code of the core's exceptions in step. The answer's {@code code} is the exception's own
+   * {@code code()}; a code missing here is answered as a 500 {@code INTERNAL} without its message.
+   */
+  public static final Map<String, Integer> STATUS_BY_CODE = Map.ofEntries(
+      Map.entry(VALIDATION_FAILED, 400),
+      Map.entry(UNAUTHORIZED, 401),
+      Map.entry(NOT_FOUND, 404),
+      Map.entry(METHOD_NOT_ALLOWED, 405),
+      Map.entry(NEEDS_REAUTH, 409),
+      Map.entry(INVALID_GRANT, 409),
+      Map.entry(PAYLOAD_TOO_LARGE, 413),
+      Map.entry(RATE_LIMITED, 429),
+      Map.entry(CREDENTIALS_UNREADABLE, 500),
+      Map.entry(INTERNAL, 500),
+      Map.entry(OAUTH_PROTOCOL_ERROR, 502),
+      Map.entry(UNAVAILABLE, 503),
+      Map.entry(PROVIDER_NOT_CONFIGURED, 503));
 
   private final JsonResponses json;
 
@@ -65,42 +95,48 @@ public final class ErrorResponses {
     config.router.javaLangErrorHandler(this::fatal);
   }
 
-  /** Answers for one of our exceptions. */
+  /** Answers for one of our exceptions: the status is {@link #STATUS_BY_CODE} of its {@code code()}. */
   public void integrations(IntegrationsException e, Context ctx) {
-    String id = RequestScope.requestId(ctx);
-    if (e instanceof ValidationException v) {
-      send(ctx, 400, "VALIDATION_FAILED", v.getMessage(), v.errors());
-    } else if (e instanceof UnauthorizedException) {
-      if (ctx.res().getHeader("WWW-Authenticate") == null) {
-        ctx.header("WWW-Authenticate", BearerAuthentication.CHALLENGE_INVALID);
-      }
-      send(ctx, 401, "UNAUTHORIZED", "A valid bearer token is required", List.of());
-    } else if (e instanceof NotFoundException) {
-      send(ctx, 404, "NOT_FOUND", e.getMessage(), List.of());
-    } else if (e instanceof PayloadTooLargeException) {
-      send(ctx, 413, "PAYLOAD_TOO_LARGE", e.getMessage(), List.of());
-    } else if (e instanceof RateLimitedException r) {
-      ctx.header("Retry-After", Long.toString(retryAfterSeconds(r.retryAfter())));
-      send(ctx, 429, "RATE_LIMITED", e.getMessage(), List.of());
-    } else if (e instanceof UnavailableException) {
-      LOG.warn("Dependency unavailable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
-      send(ctx, 503, "UNAVAILABLE", e.getMessage(), List.of());
-    } else if (e instanceof NotConfiguredException) {
-      send(ctx, 503, "PROVIDER_NOT_CONFIGURED", e.getMessage(), List.of());
-    } else if (e instanceof ReauthRequiredException) {
-      send(ctx, 409, "NEEDS_REAUTH", e.getMessage(), List.of());
-    } else if (e instanceof OAuthGrantException) {
-      send(ctx, 409, "NEEDS_REAUTH", GRANT_REFUSED_MESSAGE, List.of());
-    } else if (e instanceof OAuthProtocolException) {
-      LOG.warn("Provider answer unusable [request_id={}] {} {}: {}", id, ctx.method(), ctx.path(),
-          String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
-      send(ctx, 502, "PROVIDER_ERROR", PROVIDER_ERROR_MESSAGE, List.of());
-    } else if (e instanceof SecretUnreadableException) {
-      LOG.warn("Stored credentials unreadable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
-      send(ctx, 500, "CREDENTIALS_UNREADABLE", CREDENTIALS_UNREADABLE_MESSAGE, List.of());
-    } else {
+    String code = e.code();
+    Integer status = code == null ? null : STATUS_BY_CODE.get(code);
+    if (status == null || code.equals(INTERNAL)) {
+      // a code without an answer of its own (start-up codes such as KEYSET_INVALID, or INTERNAL): a plain 500
       internal(ctx, e instanceof InternalFailure && e.getCause() != null ? e.getCause() : e);
+      return;
     }
+    String id = RequestScope.requestId(ctx);
+    String message = e.getMessage();
+    List<FieldError> details = List.of();
+    switch (code) {
+      case VALIDATION_FAILED -> {
+        if (e instanceof ValidationException v) {
+          details = v.errors();
+        }
+      }
+      case UNAUTHORIZED -> {
+        if (ctx.res().getHeader("WWW-Authenticate") == null) {
+          ctx.header("WWW-Authenticate", BearerAuthentication.CHALLENGE_INVALID);
+        }
+        message = UNAUTHORIZED_MESSAGE;
+      }
+      case RATE_LIMITED -> ctx.header("Retry-After",
+          Long.toString(retryAfterSeconds(e instanceof RateLimitedException r ? r.retryAfter() : null)));
+      case UNAVAILABLE -> LOG.warn("Dependency unavailable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
+      case INVALID_GRANT -> message = GRANT_REFUSED_MESSAGE;
+      case OAUTH_PROTOCOL_ERROR -> {
+        LOG.warn("Provider answer unusable [request_id={}] {} {}: {}", id, ctx.method(), ctx.path(),
+            String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
+        message = PROVIDER_ERROR_MESSAGE;
+      }
+      case CREDENTIALS_UNREADABLE -> {
+        LOG.warn("Stored credentials unreadable [request_id={}] {} {}", id, ctx.method(), ctx.path(), e);
+        message = CREDENTIALS_UNREADABLE_MESSAGE;
+      }
+      default -> {
+        // the exception's own message: NOT_FOUND, NEEDS_REAUTH, PAYLOAD_TOO_LARGE, PROVIDER_NOT_CONFIGURED
+      }
+    }
+    send(ctx, status, code, message, details);
   }
 
   /** Answers for Javalin's own error responses (no route, wrong method, body over Javalin's limit…). */
@@ -113,7 +149,7 @@ public final class ErrorResponses {
         if (allowed != null) {
           ctx.header("Allow", allowed);
         }
-        send(ctx, 405, "METHOD_NOT_ALLOWED", "Method " + ctx.method() + " is not allowed here", List.of());
+        send(ctx, 405, METHOD_NOT_ALLOWED, "Method " + ctx.method() + " is not allowed here", List.of());
       }
       case 413 -> send(ctx, 413, "PAYLOAD_TOO_LARGE",
           "The request body is larger than " + RequestScope.MAX_BODY_BYTES + " bytes", List.of());

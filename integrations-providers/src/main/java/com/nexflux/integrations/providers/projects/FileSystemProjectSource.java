@@ -25,11 +25,18 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The standalone server's {@link ProjectSource}: project {@code <id>} is the directory {@code PROJECTS_DIR/<id>}.
+ * The standalone server's {@link ProjectSource}: project {@code <id>} of user {@code <user id>} is the directory
+ * {@code PROJECTS_DIR/<user id>/<id>}, where the user id is the canonical lower-case UUID of the authenticated
+ * user (e.g. {@code PROJECTS_DIR/7b1c3c9e-4a43-4a8e-9d33-2f1c0e6a1b11/blink}).
  *
  * <ul>
- *   <li>The id must match {@value #ID_PATTERN} (so it is one path segment, never {@code .} or {@code ..}); any
- *       other id, a missing directory, or a project directory that is itself a symbolic link yields empty.</li>
+ *   <li>A project belongs to the user whose directory holds it. Another user's project and a project that does not
+ *       exist give the same answer, empty, and nothing else differs (no exception, no message, nothing read), so
+ *       an unknown project id tells nothing about other users' projects.</li>
+ *   <li>The user directory's name is made from the {@link UserId}'s UUID ({@code 8-4-4-4-12} hex digits), never
+ *       from request input, so it is always one path segment. The id must match {@value #ID_PATTERN} (so it is one
+ *       path segment, never {@code .} or {@code ..}); any other id, a missing directory, or a user or project
+ *       directory that is itself a symbolic link yields empty.</li>
  *   <li>Every regular file below it is read, recursively, with its path relative to the project directory and
  *       {@code /}-separated; files are sorted by path.</li>
  *   <li>Hidden entries (a name starting with {@code .}) are skipped, and so is everything below a hidden
@@ -41,10 +48,8 @@ import java.util.regex.Pattern;
  *       object with a non-blank name; otherwise the project id. {@code project.json} is one of the files.</li>
  * </ul>
  *
- * <p><strong>No per-user ownership:</strong> the standalone server has no notion of which user owns which project
- * directory, so the {@code userId} is ignored and every authenticated user may load (and so sync to their own
- * GitHub repositories) any project under {@code PROJECTS_DIR}. Deploy it only where that is acceptable; a hosting
- * service that has per-user projects supplies its own {@link ProjectSource}.
+ * <p>Directories directly under {@code PROJECTS_DIR} that are not a user id are never read. A hosting service with
+ * its own notion of projects supplies its own {@link ProjectSource}.
  *
  * <p>An I/O failure while reading is an {@link UnavailableException}. Thread-safe.
  */
@@ -55,11 +60,13 @@ public final class FileSystemProjectSource implements ProjectSource {
   public static final String PROJECT_FILE = "project.json";
 
   private static final Pattern ID = Pattern.compile(ID_PATTERN);
+  private static final Pattern USER_DIR =
+      Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path projectsDir;
 
-  /** @param projectsDir the directory that holds one directory per project ({@code PROJECTS_DIR}) */
+  /** @param projectsDir the directory that holds one directory per user, each holding one per project */
   public FileSystemProjectSource(Path projectsDir) {
     this.projectsDir = Objects.requireNonNull(projectsDir, "projectsDir").toAbsolutePath().normalize();
   }
@@ -69,14 +76,33 @@ public final class FileSystemProjectSource implements ProjectSource {
     return projectsDir;
   }
 
-  /** {@inheritDoc} The user is not checked: see the class comment. */
+  /**
+   * @return the directory that holds {@code userId}'s projects, {@code PROJECTS_DIR/<uuid>} (it need not exist)
+   */
+  public Path userDir(UserId userId) {
+    return projectsDir.resolve(userDirName(userId));
+  }
+
+  /** The user's directory name: the UUID in its canonical form, always 36 characters of hex digits and dashes. */
+  private static String userDirName(UserId userId) {
+    String name = Objects.requireNonNull(userId.value(), "userId").toString();
+    if (!USER_DIR.matcher(name).matches()) {
+      throw new IllegalStateException("a UUID's canonical form was expected");
+    }
+    return name;
+  }
+
+  /** {@inheritDoc} Only {@code userId}'s own directory is looked in: see the class comment. */
   @Override
   public Optional<Project> load(UserId userId, String projectId) {
-    if (projectId == null || !ID.matcher(projectId).matches()) {
+    if (userId == null || projectId == null || !ID.matcher(projectId).matches()) {
       return Optional.empty();
     }
-    Path dir = projectsDir.resolve(projectId);
-    if (!dir.getParent().equals(projectsDir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    Path userDir = userDir(userId);
+    Path dir = userDir.resolve(projectId);
+    if (!userDir.getParent().equals(projectsDir) || !dir.getParent().equals(userDir)
+        || !Files.isDirectory(userDir, LinkOption.NOFOLLOW_LINKS)
+        || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     List<Project.File> files = new ArrayList<>();

@@ -20,17 +20,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FileSystemProjectSourceTest {
   private static final UserId USER = new UserId(UUID.fromString("7b1c3c9e-4a43-4a8e-9d33-2f1c0e6a1b11"));
+  private static final UserId OTHER = new UserId(UUID.fromString("0f6d1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"));
 
   @TempDir
   Path root;
 
+  private Path top;
+  /** {@code USER}'s directory, where {@link #write} puts files. */
   private Path projects;
   private FileSystemProjectSource source;
 
   @BeforeEach
   void setUp() throws IOException {
-    projects = Files.createDirectory(root.resolve("projects"));
-    source = new FileSystemProjectSource(projects);
+    top = Files.createDirectory(root.resolve("projects"));
+    projects = Files.createDirectory(top.resolve(USER.value().toString()));
+    source = new FileSystemProjectSource(top);
   }
 
   @Test
@@ -39,6 +43,7 @@ class FileSystemProjectSourceTest {
     write("blink/blink.ino", "void setup() {}\n");
     write("blink/lib/led/led.h", "#pragma once\n");
     Files.write(projects.resolve("blink/lib/logo.bin"), new byte[] {0, (byte) 0xff, 10});
+    assertThat(source.userDir(USER)).isEqualTo(top.resolve("7b1c3c9e-4a43-4a8e-9d33-2f1c0e6a1b11"));
 
     Project project = source.load(USER, "blink").orElseThrow();
 
@@ -66,7 +71,21 @@ class FileSystemProjectSourceTest {
   @ValueSource(strings = {"../x", "..", ".", "x/..", "a/b", "", "-x", ".hidden", "x\\y", "x y", "é"})
   void idsThatAreNotOneSafeSegmentAreRefused(String id) throws IOException {
     write("x/secret.txt", "inside");
+    Files.createDirectories(top.resolve("x"));
+    Files.writeString(top.resolve("x/f.txt"), "a directory beside the user directories");
+    Files.createDirectories(top.resolve(OTHER.value().toString()).resolve("x"));
+    Files.writeString(top.resolve(OTHER.value().toString()).resolve("x/f.txt"), "another user's project");
     Files.writeString(root.resolve("x"), "outside the projects directory");
+    assertThat(source.load(USER, id)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../0f6d1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b/theirs", "..", "../..",
+      "0f6d1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", "../theirs"})
+  void noIdReachesAnotherUsersDirectory(String id) throws IOException {
+    Path theirs = top.resolve(OTHER.value().toString()).resolve("theirs");
+    Files.createDirectories(theirs);
+    Files.writeString(theirs.resolve("main.c"), "their code");
     assertThat(source.load(USER, id)).isEmpty();
   }
 
@@ -109,10 +128,41 @@ class FileSystemProjectSourceTest {
   }
 
   @Test
-  void theUserIsNotCheckedByTheStandaloneSource() throws IOException {
-    write("shared/main.c", "x");
-    UserId other = new UserId(UUID.randomUUID());
-    assertThat(source.load(other, "shared")).map(Project::id).isEqualTo(Optional.of("shared"));
+  void aUserDirectoryThatIsASymbolicLinkIsNotFollowed() throws IOException {
+    write("mine/main.c", "x");
+    Files.createSymbolicLink(top.resolve(OTHER.value().toString()), projects);
+    assertThat(source.load(OTHER, "mine")).isEmpty();
+    assertThat(source.load(USER, "mine")).isPresent();
+  }
+
+  @Test
+  void projectsBelongToTheirUser_andAnotherUsersProjectLooksExactlyLikeAnUnknownOne() throws IOException {
+    write("mine/main.c", "x");
+    assertThat(source.load(USER, "mine")).map(Project::id).isEqualTo(Optional.of("mine"));
+
+    Optional<Project> someoneElses = source.load(OTHER, "mine");
+    Optional<Project> unknown = source.load(OTHER, "no-such-project");
+    Optional<Project> userWithoutDirectory = source.load(new UserId(UUID.randomUUID()), "mine");
+    assertThat(someoneElses).isEmpty().isEqualTo(unknown).isEqualTo(userWithoutDirectory);
+    assertThat(source.load(USER, "no-such-project")).isEqualTo(someoneElses);
+    assertThat(source.load(null, "mine")).isEmpty();
+  }
+
+  @Test
+  void theSameIdOfTwoUsersIsTwoProjects() throws IOException {
+    write("blink/main.c", "mine");
+    Path theirs = top.resolve(OTHER.value().toString()).resolve("blink");
+    Files.createDirectories(theirs);
+    Files.writeString(theirs.resolve("main.c"), "theirs");
+    assertThat(contents(source.load(USER, "blink").orElseThrow())).containsExactly(Map.entry("main.c", "mine"));
+    assertThat(contents(source.load(OTHER, "blink").orElseThrow())).containsExactly(Map.entry("main.c", "theirs"));
+  }
+
+  @Test
+  void projectsDirectlyUnderProjectsDir_theOldLayout_areNotFound() throws IOException {
+    Files.createDirectories(top.resolve("legacy"));
+    Files.writeString(top.resolve("legacy/main.c"), "x");
+    assertThat(source.load(USER, "legacy")).isEmpty();
   }
 
   private void write(String path, String text) throws IOException {

@@ -124,10 +124,10 @@ final class SyncCallsBench {
         for (int i = 0; i < n; i++) {
           ids.add(f("p%03d%04d", n % 1000, i)); // unique in its first 8 characters (the folder's id part)
         }
-        writeProjects(projects, ids, 0);
+        writeProjects(projects.resolve(user.value().toString()), ids, 0); // PROJECTS_DIR/<user id>/<id>
         runs.add(sync(github, api, integrations, persistence, user, repo, ids, "initial (new projects)", 0));
         for (int r = 1; r <= rounds && System.nanoTime() < deadlineNanos; r++) {
-          writeProjects(projects, ids, r);
+          writeProjects(projects.resolve(user.value().toString()), ids, r);
           runs.add(sync(github, api, integrations, persistence, user, repo, ids, "changed", r));
           runs.add(sync(github, api, integrations, persistence, user, repo, ids, "unchanged", r));
         }
