@@ -43,14 +43,18 @@ import java.util.stream.Collectors;
  *       (200) other users, admitted by one GET each, so neither provisioning nor the per-user test limit is what
  *       is measured;</li>
  *   <li>warms up, then runs {@code BENCH_ROUNDS} (3) rounds of closed-loop load with one connection per user:
- *       {@code GET /health/ready} (the floor: one database round trip) and {@code GET …/integrations/mqtt}, each for
- *       {@code BENCH_SECONDS} (8) after 1 s of ramp, in alternating order;</li>
+ *       {@code GET /health/ready} (the floor: one database round trip), {@code GET …/integrations/mqtt} and
+ *       {@code GET /api/v1/users/me/integrations} (the overview), each for {@code BENCH_SECONDS} (8) after 1 s of
+ *       ramp, the order rotated by one endpoint per round. Any answer but 200 is an error; no body is parsed, so
+ *       an older server jar ({@code BENCH_JAR}) whose overview has fewer fields is measured the same way;</li>
  *   <li>runs one warm-up and {@code BENCH_ROUNDS} measured batches of {@code BENCH_HUNG_TESTS} concurrent
  *       {@code POST …/mqtt/test} against the silent listener while the same GET load runs: GET is measured for
  *       {@code BENCH_IDLE_SECONDS} (5) before the batch (idle) and from the batch's start to its last answer
  *       (during);</li>
  *   <li>prints the figures and a PASS/FAIL line per target, and writes them to
- *       {@code integrations-app/target/bench/results.md}.</li>
+ *       {@code integrations-app/target/bench/results.md}; prints machine-readable {@code bench-summary} lines
+ *       (one per endpoint and round, one per target) and writes them to
+ *       {@code integrations-app/target/bench/summary.txt}, so two runs can be compared line by line.</li>
  * </ol>
  * Every loop is bounded in count and time; a watchdog ends the run after {@code BENCH_MAX_MINUTES} (20).
  */
@@ -58,6 +62,11 @@ public final class Bench {
   private static final String MQTT = "/api/v1/users/me/integrations/mqtt";
   private static final String MQTT_TEST = MQTT + "/test";
   private static final String READY = "/health/ready";
+  private static final String OVERVIEW = "/api/v1/users/me/integrations";
+  /** The closed-loop endpoints, in the order of round 1; each later round starts one further on. */
+  private static final List<String> ENDPOINTS = List.of(READY, MQTT, OVERVIEW);
+  /** The overview's target: its throughput at least the MQTT endpoint's divided by this. */
+  private static final double OVERVIEW_MAX_FACTOR = 1.3;
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Above this many cores used by processes outside the benchmark in a measured window, the report warns. */
   private static final double OTHER_LOAD_WARNING = 0.25;
@@ -82,8 +91,12 @@ public final class Bench {
   private Path dataDir;
   private boolean cleanedUp;
 
-  /** One measured closed-loop phase. */
-  record Phase(String endpoint, int round, Samples.Window window, CpuMeter.Usage cpu) {}
+  /** One measured closed-loop phase; {@code endpoint} is "GET " + the path. */
+  record Phase(String endpoint, int round, Samples.Window window, CpuMeter.Usage cpu) {
+    boolean is(String path) {
+      return endpoint.equals("GET " + path);
+    }
+  }
 
   /** One answered (or not) connection test. */
   record TestOutcome(boolean answered, long latencyNanos, int status, String code, String failure) {}
@@ -164,26 +177,34 @@ public final class Bench {
     String brokerUrl = "mqtt://127.0.0.1:" + silent.port();
     setUp(port, getTokens, testTokens, brokerUrl);
 
-    List<byte[]> floorRequests = new ArrayList<>();
-    List<byte[]> getRequests = new ArrayList<>();
-    for (String token : getTokens) {
-      floorRequests.add(RawHttp.get(port, READY, null));
-      getRequests.add(RawHttp.get(port, MQTT, token));
+    Map<String, List<byte[]>> requests = new LinkedHashMap<>();
+    for (String path : ENDPOINTS) {
+      List<byte[]> list = new ArrayList<>();
+      for (String token : getTokens) {
+        list.add(RawHttp.get(port, path, path.equals(READY) ? null : token));
+      }
+      requests.put(path, list);
     }
+    List<byte[]> getRequests = requests.get(MQTT);
 
     System.out.printf("bench: warm-up %d s%n", warmupSeconds);
-    measure(port, "warm-up", 0, floorRequests, cpu, Math.max(1, warmupSeconds / 2));
-    measure(port, "warm-up", 0, getRequests, cpu, Math.max(1, warmupSeconds - warmupSeconds / 2));
+    int warmed = 0;
+    for (int i = 0; i < ENDPOINTS.size(); i++) { // the warm-up split evenly over the endpoints
+      int share = Math.max(1, warmupSeconds * (i + 1) / ENDPOINTS.size() - warmed);
+      warmed += share;
+      measure(port, "warm-up", 0, requests.get(ENDPOINTS.get(i)), cpu, share);
+    }
 
     List<Phase> phases = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
-      boolean floorFirst = r % 2 == 1;
-      for (int i = 0; i < 2; i++) {
-        boolean floor = (i == 0) == floorFirst;
-        String name = floor ? "GET " + READY : "GET " + MQTT;
-        Phase p = measure(port, name, r, floor ? floorRequests : getRequests, cpu, seconds);
-        System.out.printf("bench: round %d %-45s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d%n", r, name,
-            p.window().throughput(), p.window().percentileMs(50), p.window().percentileMs(99), p.window().errors());
+      for (int i = 0; i < ENDPOINTS.size(); i++) {
+        // rotated: round 1 floor, mqtt, overview; round 2 mqtt, overview, floor; round 3 overview, floor, mqtt; …
+        String path = ENDPOINTS.get((r - 1 + i) % ENDPOINTS.size());
+        String name = "GET " + path;
+        Phase p = measure(port, name, r, requests.get(path), cpu, seconds);
+        System.out.printf("bench: round %d %-45s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  %4.0f µs/req "
+            + "server-side CPU%n", r, name, p.window().throughput(), p.window().percentileMs(50),
+            p.window().percentileMs(99), p.window().errors(), cpuPerRequestUs(p.window(), p.cpu()));
         phases.add(p);
       }
     }
@@ -198,11 +219,16 @@ public final class Bench {
       hung.add(h);
     }
 
-    String report = report(machine, phases, hung);
+    List<String> summary = new ArrayList<>();
+    String report = report(machine, phases, hung, summary);
     System.out.println();
     System.out.println(report);
     Files.writeString(outDir.resolve("results.md"), report);
     System.out.println("bench: report written to " + outDir.resolve("results.md").toAbsolutePath());
+    System.out.println();
+    summary.forEach(System.out::println);
+    Files.write(outDir.resolve("summary.txt"), summary);
+    System.out.println("bench: summary lines written to " + outDir.resolve("summary.txt").toAbsolutePath());
     if (!server.alive()) {
       System.err.println("bench: the server died during the run; last log lines:\n" + server.tail(40));
     }
@@ -219,7 +245,10 @@ public final class Bench {
     return tokens;
   }
 
-  /** Saves MQTT settings for the GET users and admits the test users (their {@code users} row). */
+  /**
+   * Saves MQTT settings for the GET users, checks that each of them gets 200 from the overview (only the status:
+   * older server jars answer it with fewer fields), and admits the test users (their {@code users} row).
+   */
   private void setUp(int port, List<String> getTokens, List<String> testTokens, String brokerUrl) throws IOException {
     try (RawHttp http = new RawHttp(port, 30_000)) {
       for (int i = 0; i < getTokens.size(); i++) {
@@ -229,6 +258,10 @@ public final class Bench {
         RawHttp.Response r = http.exchange(RawHttp.request("PUT", port, MQTT, getTokens.get(i), body));
         if (r.status() != 200) {
           throw new IllegalStateException("PUT mqtt answered " + r.status() + ": " + r.text());
+        }
+        RawHttp.Response o = http.exchange(RawHttp.get(port, OVERVIEW, getTokens.get(i)));
+        if (o.status() != 200) {
+          throw new IllegalStateException("GET " + OVERVIEW + " answered " + o.status() + ": " + o.text());
         }
       }
       for (String token : testTokens) {
@@ -412,7 +445,13 @@ public final class Bench {
             && ("CONNACK_TIMEOUT".equals(t.code()) || "CONNECT_TIMEOUT".equals(t.code())));
   }
 
-  private String report(String machine, List<Phase> phases, List<HungRound> hung) {
+  /**
+   * The Markdown report; adds the {@code bench-summary} lines to {@code summary}: space-separated {@code key=value}
+   * pairs, values without spaces, the same keys in every run.
+   */
+  private String report(String machine, List<Phase> phases, List<HungRound> hung, List<String> summary) {
+    String label = summaryValue(System.getenv().getOrDefault("BENCH_LABEL",
+        System.getenv().getOrDefault("BENCH_REVISION", "unknown")));
     StringBuilder sb = new StringBuilder();
     sb.append("## Results ").append(Instant.now().toString(), 0, 19).append("Z\n\n");
     sb.append("Machine: ").append(machine.replace("\n", "; ")).append("\n\n");
@@ -430,6 +469,11 @@ public final class Bench {
     for (HungRound h : hung) {
       otherMax = Math.max(otherMax, Math.max(h.idleCpu().otherCores(), h.duringCpu().otherCores()));
     }
+    summary.add(String.format(Locale.ROOT, "bench-summary label=%s server=%s connections=%d rounds=%d seconds=%d "
+        + "warmup_seconds=%d pool_size=%s other_cores_max=%.2f disturbed=%s", label,
+        summaryValue(System.getenv().getOrDefault("BENCH_REVISION", "unknown")), connections, rounds, seconds,
+        warmupSeconds, poolSize == null || poolSize.isBlank() ? "default" : summaryValue(poolSize), otherMax,
+        otherMax > OTHER_LOAD_WARNING ? "yes" : "no"));
     if (otherMax > OTHER_LOAD_WARNING) {
       sb.append(String.format(Locale.ROOT, "**Warning: other processes on the machine used up to %.2f cores during a "
           + "measured window (column \"other\"); these figures are disturbed. Rerun on a quiet machine.**%n%n",
@@ -441,13 +485,19 @@ public final class Bench {
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
     for (Phase p : phases) {
       sb.append(phaseRow(Integer.toString(p.round()), p.endpoint(), p.window(), p.cpu()));
+      summary.add(endpointSummary(label, Integer.toString(p.round()), p.endpoint(), p.window(), p.cpu()));
     }
-    Samples.Window floor = Samples.Window.pool(phases.stream().filter(p -> p.endpoint().endsWith(READY))
-        .map(Phase::window).toList());
-    Samples.Window get = Samples.Window.pool(phases.stream().filter(p -> p.endpoint().endsWith(MQTT))
-        .map(Phase::window).toList());
-    sb.append(phaseRow("all", "GET " + READY, floor, avgCpu(phases, READY)));
-    sb.append(phaseRow("all", "GET " + MQTT, get, avgCpu(phases, MQTT)));
+    Map<String, Samples.Window> pooled = new LinkedHashMap<>();
+    Map<String, CpuMeter.Usage> pooledCpu = new LinkedHashMap<>();
+    for (String path : ENDPOINTS) {
+      pooled.put(path, Samples.Window.pool(phases.stream().filter(p -> p.is(path)).map(Phase::window).toList()));
+      pooledCpu.put(path, avgCpu(phases, path));
+      sb.append(phaseRow("all", "GET " + path, pooled.get(path), pooledCpu.get(path)));
+      summary.add(endpointSummary(label, "all", "GET " + path, pooled.get(path), pooledCpu.get(path)));
+    }
+    Samples.Window floor = pooled.get(READY);
+    Samples.Window get = pooled.get(MQTT);
+    Samples.Window overview = pooled.get(OVERVIEW);
     sb.append('\n');
 
     sb.append("### ").append(hungTests).append(" concurrent tests against a listener that never answers, with the GET "
@@ -485,17 +535,39 @@ public final class Bench {
     double minRatio = Double.MAX_VALUE;
     double maxRatio = 0;
     for (int r = 1; r <= rounds; r++) {
-      int round = r;
-      double f = phases.stream().filter(p -> p.round() == round && p.endpoint().endsWith(READY))
-          .mapToDouble(p -> p.window().throughput()).sum();
-      double g = phases.stream().filter(p -> p.round() == round && p.endpoint().endsWith(MQTT))
-          .mapToDouble(p -> p.window().throughput()).sum();
+      double f = roundThroughput(phases, r, READY);
+      double g = roundThroughput(phases, r, MQTT);
       minRatio = Math.min(minRatio, g / f);
       maxRatio = Math.max(maxRatio, g / f);
     }
     sb.append(String.format(Locale.ROOT, "| GET mqtt throughput ≥ 70%% of the floor's (`/health/ready`) | %.0f vs %.0f "
         + "req/s = %.0f%% (rounds %.0f%%–%.0f%%) | %s |%n", get.throughput(), floor.throughput(), 100 * ratio,
         100 * minRatio, 100 * maxRatio, ratio >= 0.70 ? "PASS" : "FAIL"));
+    summary.add(String.format(Locale.ROOT, "bench-summary label=%s target=mqtt_vs_floor rps_ratio=%.3f "
+        + "rps_ratio_min=%.3f rps_ratio_max=%.3f verdict=%s", label, ratio, minRatio, maxRatio,
+        ratio >= 0.70 ? "PASS" : "FAIL"));
+
+    // The overview against GET mqtt: both ratios are "overview cost / mqtt cost", so 1.30 is the bound of both;
+    // the verdict uses throughput (the pooled rounds), the CPU ratio is beside it because the machine is noisy.
+    double rpsFactor = get.throughput() / overview.throughput();
+    double cpuFactor = cpuPerRequestUs(overview, pooledCpu.get(OVERVIEW)) / cpuPerRequestUs(get, pooledCpu.get(MQTT));
+    double minFactor = Double.MAX_VALUE;
+    double maxFactor = 0;
+    for (int r = 1; r <= rounds; r++) {
+      double f = roundThroughput(phases, r, MQTT) / roundThroughput(phases, r, OVERVIEW);
+      minFactor = Math.min(minFactor, f);
+      maxFactor = Math.max(maxFactor, f);
+    }
+    boolean overviewPass = overview.throughput() >= get.throughput() / OVERVIEW_MAX_FACTOR;
+    sb.append(String.format(Locale.ROOT, "| overview within %.1f× of GET …/mqtt: `GET %s` throughput ≥ GET mqtt "
+        + "throughput / %.1f | throughput %.0f vs %.0f req/s: mqtt/overview = %.2f× (rounds %.2f×–%.2f×); "
+        + "server-side CPU %.0f vs %.0f µs/req: overview/mqtt = %.2f× | %s |%n", OVERVIEW_MAX_FACTOR, OVERVIEW,
+        OVERVIEW_MAX_FACTOR, overview.throughput(), get.throughput(), rpsFactor, minFactor, maxFactor,
+        cpuPerRequestUs(overview, pooledCpu.get(OVERVIEW)), cpuPerRequestUs(get, pooledCpu.get(MQTT)), cpuFactor,
+        overviewPass ? "PASS" : "FAIL"));
+    summary.add(String.format(Locale.ROOT, "bench-summary label=%s target=overview_vs_mqtt rps_factor=%.3f "
+        + "rps_factor_min=%.3f rps_factor_max=%.3f cpu_factor=%.3f bound=%.2f verdict=%s", label, rpsFactor,
+        minFactor, maxFactor, cpuFactor, OVERVIEW_MAX_FACTOR, overviewPass ? "PASS" : "FAIL"));
     boolean allHung = hung.stream().allMatch(this::hungPass);
     long total = hung.stream().mapToLong(h -> h.tests().size()).sum();
     long ok = hung.stream().mapToLong(Bench::answered).sum();
@@ -503,16 +575,47 @@ public final class Bench {
     sb.append(String.format(Locale.ROOT, "| all %d hung tests answer within MQTT_TEST_TIMEOUT_MS + 1 s = %d ms, with "
         + "CONNACK_TIMEOUT or CONNECT_TIMEOUT (every batch, warm-up included) | %d/%d answered, slowest %.0f ms | %s |%n",
         hungTests, testTimeoutMs + 1000, ok, total, worst, allHung ? "PASS" : "FAIL"));
+    summary.add(String.format(Locale.ROOT, "bench-summary label=%s target=hung_tests answered=%d total=%d "
+        + "slowest_ms=%.0f bound_ms=%d verdict=%s", label, ok, total, worst, testTimeoutMs + 1000,
+        allHung ? "PASS" : "FAIL"));
     double p99Ratio = during.percentileMs(99) / idle.percentileMs(99);
     sb.append(String.format(Locale.ROOT, "| GET mqtt p99 during the hung tests ≤ 2× idle p99 (measured batches "
         + "pooled; idle = the %d s just before each batch) | %.2f ms vs %.2f ms = %.2f× (vs the GET rounds' p99 "
         + "%.2f ms: %.2f×) | %s |%n", idleSeconds, during.percentileMs(99), idle.percentileMs(99), p99Ratio,
         get.percentileMs(99), during.percentileMs(99) / get.percentileMs(99), p99Ratio <= 2.0 ? "PASS" : "FAIL"));
+    summary.add(String.format(Locale.ROOT, "bench-summary label=%s target=mqtt_p99_during_hung idle_p99_ms=%.2f "
+        + "during_p99_ms=%.2f p99_ratio=%.3f verdict=%s", label, idle.percentileMs(99), during.percentileMs(99),
+        p99Ratio, p99Ratio <= 2.0 ? "PASS" : "FAIL"));
     return sb.toString();
   }
 
-  private static CpuMeter.Usage avgCpu(List<Phase> phases, String suffix) {
-    List<CpuMeter.Usage> u = phases.stream().filter(p -> p.endpoint().endsWith(suffix)).map(Phase::cpu).toList();
+  private static double roundThroughput(List<Phase> phases, int round, String path) {
+    return phases.stream().filter(p -> p.round() == round && p.is(path)).mapToDouble(p -> p.window().throughput())
+        .sum();
+  }
+
+  /** Server JVM + PostgreSQL CPU time per successful request, in µs; NaN without one. */
+  private static double cpuPerRequestUs(Samples.Window w, CpuMeter.Usage cpu) {
+    return w.ok() == 0 ? Double.NaN : cpu.serverSideCores() * w.seconds() * 1e6 / w.ok();
+  }
+
+  private static String endpointSummary(String label, String round, String endpoint, Samples.Window w,
+      CpuMeter.Usage cpu) {
+    return String.format(Locale.ROOT, "bench-summary label=%s round=%s endpoint=%s rps=%.0f cpu_us_per_req=%.1f "
+        + "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f ok=%d errors=%d server_cores=%.2f postgres_cores=%.2f "
+        + "bench_cores=%.2f other_cores=%.2f", label, round, summaryValue(endpoint.substring("GET ".length())),
+        w.throughput(), cpuPerRequestUs(w, cpu), w.percentileMs(50), w.percentileMs(90), w.percentileMs(99),
+        w.maxMs(), w.ok(), w.errors(), cpu.serverCores(), cpu.postgresCores(), cpu.benchCores(), cpu.otherCores());
+  }
+
+  /** A value for a {@code key=value} summary field: whitespace becomes '_', never empty. */
+  private static String summaryValue(String v) {
+    String s = v == null ? "" : v.trim().replaceAll("\\s+", "_");
+    return s.isEmpty() ? "unknown" : s;
+  }
+
+  private static CpuMeter.Usage avgCpu(List<Phase> phases, String path) {
+    List<CpuMeter.Usage> u = phases.stream().filter(p -> p.is(path)).map(Phase::cpu).toList();
     double s = u.stream().mapToDouble(CpuMeter.Usage::seconds).sum();
     if (s <= 0) {
       return new CpuMeter.Usage(0, 0, 0, 0, 0);
@@ -530,7 +633,7 @@ public final class Bench {
   }
 
   private static String phaseRow(String round, String endpoint, Samples.Window w, CpuMeter.Usage cpu) {
-    double perRequestUs = w.ok() == 0 ? Double.NaN : cpu.serverSideCores() * w.seconds() * 1e6 / w.ok();
+    double perRequestUs = cpuPerRequestUs(w, cpu);
     return String.format(Locale.ROOT, "| %s | `%s` | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %.2f / %.2f / %.2f / %.2f | %.0f |%n",
         round, endpoint, w.throughput(), w.percentileMs(50), w.percentileMs(90), w.percentileMs(99), w.maxMs(),
         w.errors(), cpu.serverCores(), cpu.postgresCores(), cpu.benchCores(), cpu.otherCores(), perRequestUs);
