@@ -64,6 +64,7 @@ public final class ErrorResponses {
    */
   public static final Map<String, Integer> STATUS_BY_CODE = Map.ofEntries(
       Map.entry(VALIDATION_FAILED, 400),
+      Map.entry("HOST_NOT_ALLOWED", 400),
       Map.entry(UNAUTHORIZED, 401),
       Map.entry(NOT_FOUND, 404),
       Map.entry(METHOD_NOT_ALLOWED, 405),
