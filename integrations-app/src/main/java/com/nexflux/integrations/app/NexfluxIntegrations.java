@@ -17,7 +17,6 @@ import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.IntegrationsException;
 import com.nexflux.integrations.core.github.GitHubApi;
 import com.nexflux.integrations.core.github.GitHubIntegrations;
-import com.nexflux.integrations.core.github.GitHubSyncService;
 import com.nexflux.integrations.core.mqtt.BrokerUrl;
 import com.nexflux.integrations.core.mqtt.EffectiveMqttSettings;
 import com.nexflux.integrations.core.mqtt.MqttBrokerProbe;
@@ -36,6 +35,7 @@ import com.nexflux.integrations.core.provider.IntegrationsOverview;
 import com.nexflux.integrations.core.provider.OverviewService;
 import com.nexflux.integrations.core.provider.ProviderDescriptor;
 import com.nexflux.integrations.core.sync.ProjectSource;
+import com.nexflux.integrations.core.sync.SyncService;
 import com.nexflux.integrations.http.Authenticator;
 import com.nexflux.integrations.http.IntegrationsApi;
 import com.nexflux.integrations.http.kit.RouteModule;
@@ -94,10 +94,10 @@ public final class NexfluxIntegrations implements AutoCloseable {
     OutboundGuard guard = new OutboundGuard(b.resolver, b.allowedNetworks);
     this.http = new OkHttpClient.Builder().followRedirects(false).followSslRedirects(false).build();
     this.shared = new SharedParts(b.dataSource, persistence, cipher, b.clock, guard, b.resolver, blocking, http,
-        b.frontendUrl, b.instanceName, b.schedulerPollInterval);
+        b.frontendUrl, b.instanceName, b.schedulerPollInterval, b.projects, b.autoSyncDebounce);
     List<ProviderModule> modules = new ArrayList<>();
     modules.add(new MqttModule(b.defaultBroker, b.testTimeout, b.testsPerMinute, b.probe));
-    modules.add(new GitHubModule(b.github, b.githubApi, b.projects, b.autoSyncDebounce));
+    modules.add(new GitHubModule(b.github, b.githubApi));
     modules.addAll(NOT_YET_AVAILABLE);
     modules.addAll(b.extraModules);
     this.providers = ProviderRegistry.of(modules).build(shared,
@@ -160,9 +160,9 @@ public final class NexfluxIntegrations implements AutoCloseable {
     return providers.oauth().map(OAuthEngine::sweeper);
   }
 
-  /** @return the GitHub sync runner (for hosts that run jobs themselves) */
-  public Optional<GitHubSyncService> syncRunner() {
-    return useCase(GitHubSyncService.class);
+  /** @return the sync service of every provider (for hosts that run jobs themselves), when one is built */
+  public Optional<SyncService> syncRunner() {
+    return useCase(SyncService.class);
   }
 
   /**

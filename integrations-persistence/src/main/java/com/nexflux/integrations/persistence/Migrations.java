@@ -13,7 +13,9 @@ import org.flywaydb.core.Flyway;
  * {@code classpath:db/migration} ({@code V1__user_integrations.sql}: {@code users} if missing,
  * {@code user_integrations} exactly as the spec defines it, and the append-only {@code integration_audit_log};
  * {@code V2__oauth_github.sql}: {@code oauth_authorizations}, {@code user_identities}, {@code github_sync_jobs},
- * {@code github_autosync_pending} and db-scheduler's {@code scheduled_tasks}).
+ * {@code github_autosync_pending} and db-scheduler's {@code scheduled_tasks}; {@code V4__sync_jobs.sql}: the
+ * provider-neutral {@code sync_jobs}, {@code sync_targets} and {@code sync_pending}, into which V2's GitHub job and
+ * pending rows move).
  *
  * <p>The history is kept in its own table, {@value #HISTORY_TABLE}, so the module can share a database (and a
  * schema) with a hosting service that runs its own Flyway history. A schema that already holds other tables, such as

@@ -74,7 +74,7 @@ public final class PostgresPersistence {
     return identities;
   }
 
-  /** @return the GitHub sync jobs and pending auto-sync projects */
+  /** @return the sync jobs (every provider) and pending auto-sync projects */
   public SyncJobRepository syncJobs() {
     return syncJobs;
   }

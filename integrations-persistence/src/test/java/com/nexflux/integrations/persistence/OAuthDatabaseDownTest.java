@@ -58,12 +58,12 @@ class OAuthDatabaseDownTest {
     calls.put("identities.findUser", () -> p.identities().findUser(Provider.GITHUB, "1"));
     calls.put("identities.findOrCreate", () -> p.identities().findOrCreate(Provider.GITHUB, "1", user));
     calls.put("identities.linkIfAbsent", () -> p.identities().linkIfAbsent(Provider.GITHUB, "1", user));
-    calls.put("jobs.save", () -> p.syncJobs().save(SyncJob.queued(user, 1L, List.of("p"), T0)));
+    calls.put("jobs.save", () -> p.syncJobs().save(SyncJob.queued(new com.nexflux.integrations.core.sync.SyncTarget(user, Provider.GITHUB, "1"), List.of("p"), T0)));
     calls.put("jobs.find", () -> p.syncJobs().find(UUID.randomUUID()));
     calls.put("jobs.findOwn", () -> p.syncJobs().find(user, UUID.randomUUID()));
-    calls.put("jobs.recent", () -> p.syncJobs().recent(user, 5));
-    calls.put("jobs.addPending", () -> p.syncJobs().addPending(user, 1L, "p"));
-    calls.put("jobs.takePending", () -> p.syncJobs().takePending(user, 1L));
+    calls.put("jobs.recent", () -> p.syncJobs().recent(user, Provider.GITHUB, 5));
+    calls.put("jobs.addPending", () -> p.syncJobs().addPending(new com.nexflux.integrations.core.sync.SyncTarget(user, Provider.GITHUB, "1"), "p"));
+    calls.put("jobs.takePending", () -> p.syncJobs().takePending(new com.nexflux.integrations.core.sync.SyncTarget(user, Provider.GITHUB, "1")));
     calls.put("scheduler.schedule", () -> scheduler.schedule("github-sync", "x", Instant.now()));
     calls.put("scheduler.scheduleOrPostpone", () -> scheduler.scheduleOrPostpone("github-sync", "x", Instant.now()));
     calls.put("scheduler.start", scheduler::start);

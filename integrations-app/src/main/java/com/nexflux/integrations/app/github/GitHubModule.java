@@ -10,25 +10,23 @@ import com.nexflux.integrations.core.github.GitHubAccount;
 import com.nexflux.integrations.core.github.GitHubApi;
 import com.nexflux.integrations.core.github.GitHubIntegrationService;
 import com.nexflux.integrations.core.github.GitHubIntegrations;
-import com.nexflux.integrations.core.github.GitHubSyncService;
+import com.nexflux.integrations.core.github.GitHubSettings;
+import com.nexflux.integrations.core.github.GitHubSettingsCodec;
+import com.nexflux.integrations.core.github.GitHubSyncDestination;
 import com.nexflux.integrations.core.oauth.ConnectedAccounts;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.OAuthStatusSource;
 import com.nexflux.integrations.core.provider.Capability;
 import com.nexflux.integrations.core.provider.ConnectionMethod;
 import com.nexflux.integrations.core.provider.ProviderDescriptor;
-import com.nexflux.integrations.core.sync.JobScheduler;
-import com.nexflux.integrations.core.sync.ProjectSource;
+import com.nexflux.integrations.core.sync.SyncService;
 import com.nexflux.integrations.http.github.GitHubRoutes;
 import com.nexflux.integrations.http.oauth.OAuthRoutes;
 import com.nexflux.integrations.providers.github.OkHttpGitHubApi;
 import com.nexflux.integrations.providers.http.OutboundHttpClients;
 import com.nexflux.integrations.providers.http.Timeouts;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -46,23 +44,20 @@ public final class GitHubModule implements ProviderModule {
 
   private final OAuthProviderConfig config;
   private final GitHubApi apiOverride;
-  private final ProjectSource projects;
-  private final Duration autoSyncDebounce;
   private GitHubApi api;
 
   /**
+   * Projects come from {@link SharedParts#projects()}; sync jobs run on the shared {@link SharedParts#sync()}.
+   *
    * @param config the OAuth app, or {@code null} when the deployment has none
    * @param api a replacement for the OkHttp REST client, or {@code null}
-   * @param projects where project files come from, or {@code null} (no project is found)
    */
-  public GitHubModule(OAuthProviderConfig config, GitHubApi api, ProjectSource projects, Duration autoSyncDebounce) {
+  public GitHubModule(OAuthProviderConfig config, GitHubApi api) {
     if (config != null && !config.provider().equals(Provider.GITHUB)) {
       throw new IllegalArgumentException("not a GitHub configuration");
     }
     this.config = config;
     this.apiOverride = api;
-    this.projects = projects != null ? projects : (user, id) -> Optional.empty();
-    this.autoSyncDebounce = Objects.requireNonNull(autoSyncDebounce, "autoSyncDebounce");
   }
 
   @Override
@@ -88,16 +83,10 @@ public final class GitHubModule implements ProviderModule {
     GitHubApi github = api(shared);
     ConnectedAccounts accounts = (provider, token) -> {
       GitHubAccount a = github.currentUser(token);
-      Map<String, Object> profile = new LinkedHashMap<>();
-      profile.put("username", a.login());
-      profile.put("avatar_url", a.avatarUrl());
-      profile.put("email", a.email());
-      return new ConnectedAccounts.Account(Long.toString(a.id()), a.login(), profile);
+      return new ConnectedAccounts.Account(Long.toString(a.id()), a.login(),
+          GitHubSettingsCodec.profile(GitHubSettings.Profile.of(a)));
     };
-    Map<String, Object> initial = new LinkedHashMap<>();
-    initial.put("auto_sync", false);
-    initial.put("selected_repos", List.of());
-    return Optional.of(new OAuthRegistration(config, accounts, initial));
+    return Optional.of(new OAuthRegistration(config, accounts, GitHubSettingsCodec.initial()));
   }
 
   @Override
@@ -109,19 +98,20 @@ public final class GitHubModule implements ProviderModule {
     }
     OAuthEngine engine = oauth.get();
     var persistence = shared.persistence();
-    var scheduler = shared.scheduler();
     GitHubApi github = api(shared);
+    SyncService sync = shared.sync().register(new GitHubSyncDestination(persistence.oauthConnections(),
+        engine.tokens(), github, shared.clock(), 3));
+    // executions scheduled under the task names of earlier releases still run after an upgrade
+    shared.scheduler()
+        .handle(GitHubSyncDestination.LEGACY_SYNC_TASK, id -> sync.runJob(UUID.fromString(id)))
+        .handle(GitHubSyncDestination.LEGACY_AUTO_SYNC_TASK, id -> GitHubSyncDestination.legacyAutoSyncTarget(id)
+            .ifPresent(sync::runAutoSync));
     GitHubIntegrationService service = new GitHubIntegrationService(persistence.oauthConnections(), engine.tokens(),
-        github, persistence.syncJobs(), scheduler, projects, persistence.auditLog(), shared.clock(),
-        Duration.ofSeconds(60), autoSyncDebounce);
-    GitHubSyncService sync = new GitHubSyncService(persistence.syncJobs(), persistence.oauthConnections(),
-        engine.tokens(), github, projects, scheduler, shared.clock(), 3);
-    scheduler.handle(JobScheduler.SYNC_TASK, id -> sync.runJob(UUID.fromString(id)))
-        .handle(JobScheduler.AUTO_SYNC_TASK, sync::runAutoSync);
+        github, sync, persistence.syncJobs(), shared.projects(), shared.clock(), Duration.ofSeconds(60));
     return slice.status(new OAuthStatusSource(persistence.oauthConnections(), Provider.GITHUB))
         .routes(new GitHubRoutes(service), new OAuthRoutes(Provider.GITHUB, DESCRIPTOR.displayName(), engine.flows()))
         .useCase(GitHubIntegrations.class, service)
-        .useCase(GitHubSyncService.class, sync)
+        .useCase(SyncService.class, sync)
         .build();
   }
 }

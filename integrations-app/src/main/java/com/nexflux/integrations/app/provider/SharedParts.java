@@ -3,6 +3,9 @@ package com.nexflux.integrations.app.provider;
 import com.nexflux.integrations.core.domain.SecretCipher;
 import com.nexflux.integrations.core.net.HostResolver;
 import com.nexflux.integrations.core.net.OutboundGuard;
+import com.nexflux.integrations.core.sync.JobScheduler;
+import com.nexflux.integrations.core.sync.ProjectSource;
+import com.nexflux.integrations.core.sync.SyncService;
 import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
 import com.nexflux.integrations.persistence.PostgresPersistence;
 import com.nexflux.integrations.providers.http.OutboundHttpClients;
@@ -11,14 +14,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
 
 /**
  * The shared mechanisms every provider module is built from: persistence, the cipher, the clock, the outbound guard,
- * the blocking executor, the outbound HTTP client and the job scheduler. Built once by the facade; the scheduler is
- * created on first use (a deployment whose modules schedule nothing runs no scheduler).
+ * the blocking executor, the outbound HTTP client, the job scheduler, the project source and the one sync service.
+ * Built once by the facade; the scheduler and the sync service are created on first use (a deployment whose modules
+ * schedule nothing runs no scheduler).
  */
 public final class SharedParts {
   private final DataSource dataSource;
@@ -32,12 +37,20 @@ public final class SharedParts {
   private final URI frontendUrl;
   private final String instanceName;
   private final Duration schedulerPollInterval;
+  private final ProjectSource projects;
+  private final Duration autoSyncDebounce;
   private DbSchedulerJobScheduler scheduler;
+  private SyncService sync;
 
-  /** Built by the facade. */
+  /**
+   * Built by the facade.
+   *
+   * @param projects where project files come from, or {@code null} (no project is found)
+   * @param autoSyncDebounce how long after the last project change an auto-sync runs
+   */
   public SharedParts(DataSource dataSource, PostgresPersistence persistence, SecretCipher cipher, Clock clock,
       OutboundGuard guard, HostResolver resolver, ExecutorService blocking, OkHttpClient http, URI frontendUrl,
-      String instanceName, Duration schedulerPollInterval) {
+      String instanceName, Duration schedulerPollInterval, ProjectSource projects, Duration autoSyncDebounce) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.persistence = Objects.requireNonNull(persistence, "persistence");
     this.cipher = Objects.requireNonNull(cipher, "cipher");
@@ -49,6 +62,29 @@ public final class SharedParts {
     this.frontendUrl = frontendUrl;
     this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
     this.schedulerPollInterval = Objects.requireNonNull(schedulerPollInterval, "schedulerPollInterval");
+    this.projects = projects != null ? projects : (user, id) -> Optional.empty();
+    this.autoSyncDebounce = Objects.requireNonNull(autoSyncDebounce, "autoSyncDebounce");
+  }
+
+  /** @return where project files come from (the host's, or the standalone server's {@code PROJECTS_DIR}) */
+  public ProjectSource projects() {
+    return projects;
+  }
+
+  /**
+   * @return the one sync service of every provider, created on first call with its tasks
+   *     ({@link JobScheduler#SYNC_TASK}, {@link JobScheduler#AUTO_SYNC_TASK}) registered on the scheduler; modules
+   *     register their {@link com.nexflux.integrations.core.sync.SyncDestination} with it
+   */
+  public synchronized SyncService sync() {
+    if (sync == null) {
+      DbSchedulerJobScheduler jobs = scheduler();
+      SyncService service = new SyncService(persistence.syncJobs(), projects, jobs, clock, autoSyncDebounce);
+      jobs.handle(JobScheduler.SYNC_TASK, id -> service.runJob(UUID.fromString(id)))
+          .handle(JobScheduler.AUTO_SYNC_TASK, service::runAutoSync);
+      sync = service;
+    }
+    return sync;
   }
 
   public PostgresPersistence persistence() {

@@ -12,20 +12,19 @@ import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.error.ValidationException;
 import com.nexflux.integrations.core.sync.Project;
 import com.nexflux.integrations.core.sync.SyncJob;
+import com.nexflux.integrations.core.sync.SyncTarget;
 import com.nexflux.integrations.core.oauth.AccessTokens;
 import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
 import com.nexflux.integrations.core.oauth.ReauthRequiredException;
-import com.nexflux.integrations.core.audit.AuditLog;
-import com.nexflux.integrations.core.sync.JobScheduler;
 import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import com.nexflux.integrations.core.sync.ProjectSource;
 import com.nexflux.integrations.core.sync.SyncJobRepository;
+import com.nexflux.integrations.core.sync.SyncService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,9 +42,11 @@ import java.util.regex.Pattern;
 
 /**
  * The GitHub integration's use cases: the status view, settings, disconnect, sync requests and the auto-sync trigger.
- * The sync itself runs in the background ({@link GitHubSyncService}).
+ * Sync requests and auto-sync go to the neutral {@link SyncService}; the sync itself is {@link GitHubSyncDestination}.
  *
- * <p>Settings and profile live in the connection's {@code config} (see {@link Config} for the keys). The user's
+ * <p>Settings and profile live in the connection's {@code config} as {@link GitHubSettings} (read and written only
+ * through {@link GitHubSettingsCodec}); every change is a read-modify-write under the row lock
+ * ({@link OAuthConnectionRepository#changeConfig}) with its audit row in the same transaction. The user's
  * repository list is cached in memory per user for {@code repoCacheTtl}; the cache is dropped on disconnect, and a
  * validation that misses an id in a cached list asks GitHub once more before it refuses (a repository created a
  * moment ago is found). When GitHub is unreachable and a stale list is cached, the view shows the stale list.
@@ -71,13 +72,11 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
   private final OAuthConnectionRepository connections;
   private final AccessTokens tokens;
   private final GitHubApi github;
+  private final SyncService sync;
   private final SyncJobRepository jobs;
-  private final JobScheduler scheduler;
   private final ProjectSource projects;
-  private final AuditLog auditLog;
   private final Clock clock;
   private final Duration repoCacheTtl;
-  private final Duration autoSyncDebounce;
   private final Map<UserId, CachedRepos> repoCache = new ConcurrentHashMap<>();
 
   private record CachedRepos(String accountId, List<GitHubRepository> repositories, Instant fetchedAt) {}
@@ -86,25 +85,22 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
 
   /**
    * @param tokens usable access tokens (refreshed when about to expire)
+   * @param sync the sync service ({@link GitHubSyncDestination} registered with it)
+   * @param jobs the sync jobs (read for the job endpoints)
    * @param repoCacheTtl how long a user's repository list is reused (60 s)
-   * @param autoSyncDebounce how long after the last project change an auto-sync runs (30 s)
    */
-  public GitHubIntegrationService(OAuthConnectionRepository connections,
-      AccessTokens tokens, GitHubApi github, SyncJobRepository jobs,
-      JobScheduler scheduler, ProjectSource projects, AuditLog auditLog, Clock clock, Duration repoCacheTtl,
-      Duration autoSyncDebounce) {
+  public GitHubIntegrationService(OAuthConnectionRepository connections, AccessTokens tokens, GitHubApi github,
+      SyncService sync, SyncJobRepository jobs, ProjectSource projects, Clock clock, Duration repoCacheTtl) {
     this.connections = Objects.requireNonNull(connections, "connections");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.github = Objects.requireNonNull(github, "github");
+    this.sync = Objects.requireNonNull(sync, "sync");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.projects = Objects.requireNonNull(projects, "projects");
-    this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.repoCacheTtl = Objects.requireNonNull(repoCacheTtl, "repoCacheTtl");
-    this.autoSyncDebounce = Objects.requireNonNull(autoSyncDebounce, "autoSyncDebounce");
-    if (repoCacheTtl.isNegative() || autoSyncDebounce.isNegative()) {
-      throw new IllegalArgumentException("durations must not be negative");
+    if (repoCacheTtl.isNegative()) {
+      throw new IllegalArgumentException("repoCacheTtl must not be negative");
     }
   }
 
@@ -144,34 +140,48 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
 
   // ---------------------------------------------------------------- settings
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The ids are checked first (against GitHub, outside any lock); then the settings change and their audit row
+   * ({@code integration.update}, details {@code auto_sync}, {@code selected_repos} count) are written in one
+   * transaction under the row lock, so a sync recording its last sync at the same moment is kept.
+   */
   @Override
   public GitHubView updateSettings(UserId userId, Boolean autoSync, List<Long> selectedRepos,
       RequestContext context) {
     OAuthConnection connection = requireConnection(userId);
-    Map<String, Object> config = new LinkedHashMap<>(connection.config());
     List<GitHubRepository> repositories = null;
+    List<Long> wanted = null;
     Map<String, String> details = new LinkedHashMap<>();
     if (selectedRepos != null) {
-      List<Long> wanted = dedupe(selectedRepos, "selected_repos");
+      wanted = dedupe(selectedRepos, "selected_repos");
       if (wanted.size() > MAX_SELECTED_REPOS) {
         throw ValidationException.of("selected_repos", "at most " + MAX_SELECTED_REPOS + " repositories");
       }
       if (!wanted.isEmpty()) {
         repositories = knownRepositories(connection, wanted, "selected_repos");
-        Config.rememberRepositories(config, repositories, wanted);
       }
-      config.put(Config.SELECTED_REPOS, List.copyOf(wanted));
       details.put("selected_repos", Integer.toString(wanted.size()));
     }
     if (autoSync != null) {
-      config.put(Config.AUTO_SYNC, autoSync);
       details.put("auto_sync", autoSync.toString());
     }
-    OAuthConnection updated = connection.withConfig(config, clock.instant());
-    if (!connections.updateConfig(updated)) {
-      throw new NotFoundException("GitHub is not connected");
-    }
-    appendAudit(audit(userId, AuditEvent.Actions.UPDATE, AuditEvent.Outcome.SUCCESS, null, context, details));
+    List<Long> selection = wanted;
+    Set<Long> wantedIds = wanted == null ? Set.of() : new java.util.HashSet<>(wanted);
+    List<GitHubRepository> located = repositories == null ? List.of()
+        : repositories.stream().filter(r -> wantedIds.contains(r.id())).toList();
+    OAuthConnection updated = connections.changeConfig(userId, Provider.GITHUB, GitHubSettingsCodec.change(s -> {
+      GitHubSettings next = s;
+      if (selection != null) {
+        next = next.withRepoRefs(located).withSelectedRepos(selection);
+      }
+      if (autoSync != null) {
+        next = next.withAutoSync(autoSync);
+      }
+      return next;
+    }), clock.instant(), audit(userId, AuditEvent.Actions.UPDATE, AuditEvent.Outcome.SUCCESS, null, context, details))
+        .orElseThrow(() -> new NotFoundException("GitHub is not connected"));
     if (repositories == null) {
       return view(userId);
     }
@@ -248,22 +258,21 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
       throw new ValidationException(errors);
     }
     rememberRepository(connection, repository.get());
-    Instant now = clock.instant();
-    SyncJob job = SyncJob.queued(userId, repositoryId, ids, now);
-    jobs.save(job);
-    scheduler.schedule(JobScheduler.SYNC_TASK, job.id().toString(), now);
-    appendAudit(audit(userId, SYNC_REQUESTED, AuditEvent.Outcome.SUCCESS, null, context, Map.of(
-        "job_id", job.id().toString(),
-        "repository_id", Long.toString(repositoryId),
-        "repository", repository.get().fullName(),
-        "projects", Integer.toString(ids.size()))));
-    return job;
+    SyncTarget target = GitHubSyncDestination.target(userId, repositoryId);
+    String fullName = repository.get().fullName();
+    // the job and its audit row are stored in one transaction
+    return sync.request(target, ids, job -> audit(userId, SYNC_REQUESTED, AuditEvent.Outcome.SUCCESS, null, context,
+        Map.of("job_id", job.id().toString(),
+            "repository_id", Long.toString(repositoryId),
+            "repository", fullName,
+            "projects", Integer.toString(ids.size()))));
   }
 
   @Override
   public SyncJob job(UserId userId, UUID jobId) {
     Objects.requireNonNull(jobId, "jobId");
-    return jobs.find(userId, jobId).orElseThrow(() -> new NotFoundException("No such sync job"));
+    return jobs.find(userId, jobId).filter(j -> j.provider().equals(Provider.GITHUB))
+        .orElseThrow(() -> new NotFoundException("No such sync job"));
   }
 
   @Override
@@ -271,15 +280,15 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
     if (limit < 1 || limit > MAX_JOBS_LIMIT) {
       throw ValidationException.of("limit", "must be between 1 and " + MAX_JOBS_LIMIT);
     }
-    return jobs.recent(userId, limit);
+    return jobs.recent(userId, Provider.GITHUB, limit);
   }
 
   /**
    * {@inheritDoc}
    *
    * <p>Does nothing when GitHub is not connected (or needs re-authorization), auto-sync is off or no repository is
-   * selected. Otherwise, per selected repository, the project joins the pending set and the execution
-   * {@code <user>:<repository>} of {@link JobScheduler#AUTO_SYNC_TASK} moves to now + debounce.
+   * selected. Otherwise, per selected repository, the project goes to {@link SyncService#changed} (pending set,
+   * debounced auto-sync).
    *
    * @throws ValidationException naming {@code project_id} for a malformed id
    */
@@ -290,20 +299,12 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
     }
     Optional<OAuthConnection> connection = connections.find(userId, Provider.GITHUB);
     if (connection.isEmpty() || connection.get().status() != ConnectionStatus.CONNECTED
-        || !Config.autoSync(connection.get().config())) {
+        || !GitHubSettingsCodec.decode(connection.get().config()).autoSync()) {
       return;
     }
-    List<Long> selected = Config.selectedRepos(connection.get().config());
-    Instant at = clock.instant().plus(autoSyncDebounce);
-    for (long repositoryId : selected) {
-      jobs.addPending(userId, repositoryId, projectId);
-      scheduler.scheduleOrPostpone(JobScheduler.AUTO_SYNC_TASK, autoSyncInstance(userId, repositoryId), at);
+    for (long repositoryId : GitHubSettingsCodec.decode(connection.get().config()).selectedRepos()) {
+      sync.changed(GitHubSyncDestination.target(userId, repositoryId), projectId);
     }
-  }
-
-  /** @return the instance id of a user's auto-sync to a repository, {@code <user id>:<repository id>} */
-  public static String autoSyncInstance(UserId userId, long repositoryId) {
-    return userId + ":" + repositoryId;
   }
 
   // ---------------------------------------------------------------- internals
@@ -441,15 +442,13 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
 
   /** Stores where a repository is (owner, name, default branch), so the background sync needs no lookup. */
   private void rememberRepository(OAuthConnection connection, GitHubRepository repository) {
-    if (Config.repositoryRef(connection.config(), repository.id()).filter(ref -> ref.matches(repository))
-        .isPresent()) {
+    if (GitHubSettingsCodec.decode(connection.config()).repoRef(repository.id())
+        .filter(ref -> ref.equals(GitHubSettings.RepoRef.of(repository))).isPresent()) {
       return;
     }
     try {
-      OAuthConnection current = connections.find(connection.userId(), Provider.GITHUB).orElse(connection);
-      Map<String, Object> config = new LinkedHashMap<>(current.config());
-      Config.rememberRepositories(config, List.of(repository), List.of(repository.id()));
-      connections.updateConfig(current.withConfig(config, clock.instant()));
+      connections.changeConfig(connection.userId(), Provider.GITHUB,
+          GitHubSettingsCodec.change(s -> s.withRepoRefs(List.of(repository))), clock.instant(), null);
     } catch (RuntimeException e) {
       // Only an optimisation: the sync looks the repository up itself when it is not remembered.
       LOG.log(Level.WARNING, "Could not remember the repository's location: " + e.getClass().getSimpleName());
@@ -457,167 +456,26 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
   }
 
   private GitHubView view(OAuthConnection connection, List<GitHubRepository> repositories, ConnectionStatus status) {
-    Map<String, Object> config = connection.config();
-    Set<Long> selected = new java.util.HashSet<>(Config.selectedRepos(config));
-    Map<String, Instant> lastSync = Config.lastSync(config);
+    GitHubSettings settings = GitHubSettingsCodec.decode(connection.config());
+    Set<Long> selected = new java.util.HashSet<>(settings.selectedRepos());
     List<GitHubView.Repository> repos = new ArrayList<>(repositories.size());
     for (GitHubRepository r : repositories) {
       repos.add(new GitHubView.Repository(r.id(), r.name(), r.fullName(), r.isPrivate(), selected.contains(r.id()),
-          lastSync.get(Long.toString(r.id()))));
+          settings.lastSync().get(r.id())));
     }
-    List<String> scopes = connection.scopes().isEmpty() ? Config.strings(config.get(Config.SCOPES))
-        : connection.scopes();
-    return new GitHubView(status == ConnectionStatus.CONNECTED, Config.string(config, Config.USERNAME),
-        Config.string(config, Config.AVATAR_URL), Config.string(config, Config.EMAIL), connection.connectedAt(),
-        repos, Config.autoSync(config), scopes, status.key());
+    List<String> scopes = connection.scopes().isEmpty() ? settings.scopes() : connection.scopes();
+    GitHubSettings.Profile profile = settings.profile();
+    return new GitHubView(status == ConnectionStatus.CONNECTED, profile.username(), profile.avatarUrl(),
+        profile.email(), connection.connectedAt(), repos, settings.autoSync(), scopes, status.key());
   }
 
   private static GitHubView notConfigured() {
     return new GitHubView(false, null, null, null, null, List.of(), false, List.of(), "not_configured");
   }
 
-  private void appendAudit(AuditEvent event) {
-    try {
-      auditLog.append(event);
-    } catch (RuntimeException e) {
-      // the change itself is done; only its trail entry is lost
-      LOG.log(Level.WARNING, "Could not append an audit event: " + e.getClass().getSimpleName());
-    }
-  }
-
   private AuditEvent audit(UserId userId, String action, AuditEvent.Outcome outcome, String reason,
       RequestContext context, Map<String, String> details) {
     return new AuditEvent(UUID.randomUUID(), userId, Provider.GITHUB, action, outcome, reason,
         context == null ? RequestContext.internal("internal") : context, clock.instant(), details);
-  }
-
-  /**
-   * The GitHub keys of {@link OAuthConnection#config()} and tolerant readers for them (values may come back from
-   * JSON storage as Integer, Long, Double or String).
-   *
-   * <ul>
-   *   <li>{@code username}, {@code avatar_url}, {@code email}: the profile (written at connect)
-   *   <li>{@code scopes}: list of strings
-   *   <li>{@code auto_sync}: boolean
-   *   <li>{@code selected_repos}: list of repository ids (numbers)
-   *   <li>{@code last_sync}: map repository id (string) → ISO-8601 instant of the last successful sync
-   *   <li>{@code repo_refs}: map repository id (string) → {@code {owner, name, default_branch}}, where the
-   *       repositories a sync may target are, so the background sync needs no repository lookup
-   * </ul>
-   */
-  static final class Config {
-    static final String USERNAME = "username";
-    static final String AVATAR_URL = "avatar_url";
-    static final String EMAIL = "email";
-    static final String SCOPES = "scopes";
-    static final String AUTO_SYNC = "auto_sync";
-    static final String SELECTED_REPOS = "selected_repos";
-    static final String LAST_SYNC = "last_sync";
-    static final String REPO_REFS = "repo_refs";
-
-    private Config() {}
-
-    /** Where a repository is. */
-    record RepoRef(String owner, String name, String defaultBranch) {
-      boolean matches(GitHubRepository r) {
-        return owner.equals(r.owner()) && name.equals(r.name()) && defaultBranch.equals(r.defaultBranch());
-      }
-    }
-
-    static String string(Map<String, Object> config, String key) {
-      Object v = config.get(key);
-      return v == null ? null : v.toString();
-    }
-
-    static boolean autoSync(Map<String, Object> config) {
-      Object v = config.get(AUTO_SYNC);
-      return v instanceof Boolean b ? b : v instanceof String s && Boolean.parseBoolean(s);
-    }
-
-    static List<String> strings(Object value) {
-      if (!(value instanceof List<?> list)) {
-        return List.of();
-      }
-      return list.stream().filter(Objects::nonNull).map(Object::toString).toList();
-    }
-
-    static List<Long> selectedRepos(Map<String, Object> config) {
-      if (!(config.get(SELECTED_REPOS) instanceof List<?> list)) {
-        return List.of();
-      }
-      Set<Long> ids = new LinkedHashSet<>();
-      for (Object o : list) {
-        if (o instanceof Number n) {
-          ids.add(n.longValue());
-        } else if (o instanceof String s) {
-          try {
-            ids.add(Long.parseLong(s.trim()));
-          } catch (NumberFormatException ignored) {
-            // not an id; skipped
-          }
-        }
-      }
-      return List.copyOf(ids);
-    }
-
-    static Map<String, Instant> lastSync(Map<String, Object> config) {
-      if (!(config.get(LAST_SYNC) instanceof Map<?, ?> map)) {
-        return Map.of();
-      }
-      Map<String, Instant> out = new HashMap<>();
-      map.forEach((k, v) -> {
-        if (k != null && v != null) {
-          try {
-            out.put(k.toString(), Instant.parse(v.toString()));
-          } catch (DateTimeParseException ignored) {
-            // unreadable timestamp; shown as never synced
-          }
-        }
-      });
-      return out;
-    }
-
-    /** @return a copy of {@code config} with {@code last_sync[repositoryId] = at} */
-    static Map<String, Object> withLastSync(Map<String, Object> config, long repositoryId, Instant at) {
-      Map<String, Object> copy = new LinkedHashMap<>(config);
-      Map<String, Object> lastSync = new LinkedHashMap<>();
-      if (config.get(LAST_SYNC) instanceof Map<?, ?> map) {
-        map.forEach((k, v) -> lastSync.put(String.valueOf(k), v));
-      }
-      lastSync.put(Long.toString(repositoryId), at.toString());
-      copy.put(LAST_SYNC, lastSync);
-      return copy;
-    }
-
-    static Optional<RepoRef> repositoryRef(Map<String, Object> config, long repositoryId) {
-      if (!(config.get(REPO_REFS) instanceof Map<?, ?> refs)
-          || !(refs.get(Long.toString(repositoryId)) instanceof Map<?, ?> ref)) {
-        return Optional.empty();
-      }
-      Object owner = ref.get("owner");
-      Object name = ref.get("name");
-      Object branch = ref.get("default_branch");
-      if (owner == null || name == null || branch == null) {
-        return Optional.empty();
-      }
-      return Optional.of(new RepoRef(owner.toString(), name.toString(), branch.toString()));
-    }
-
-    /** Puts {@code repo_refs} entries for the {@code wanted} repositories into {@code config} (changed in place). */
-    static void rememberRepositories(Map<String, Object> config, List<GitHubRepository> repositories,
-        List<Long> wanted) {
-      Map<String, Object> refs = new LinkedHashMap<>();
-      if (config.get(REPO_REFS) instanceof Map<?, ?> map) {
-        map.forEach((k, v) -> refs.put(String.valueOf(k), v));
-      }
-      Set<Long> ids = new java.util.HashSet<>(wanted);
-      for (GitHubRepository r : repositories) {
-        if (ids.contains(r.id())) {
-          refs.put(Long.toString(r.id()), Map.of("owner", r.owner(), "name", r.name(),
-              "default_branch", r.defaultBranch()));
-        }
-      }
-      config.put(REPO_REFS, refs);
-    }
   }
 }

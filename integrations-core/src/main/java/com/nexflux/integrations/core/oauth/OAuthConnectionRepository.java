@@ -5,7 +5,10 @@ import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Stores OAuth connections in {@code user_integrations} (SPI). Writes that change state take their audit event
@@ -19,8 +22,35 @@ public interface OAuthConnectionRepository {
   /** Inserts or replaces the connection (a new connect), with its audit row. */
   void save(OAuthConnection connection, AuditEvent audit);
 
-  /** Updates non-secret settings only ({@code config}); @return false when no row exists */
+  /**
+   * Replaces the non-secret settings ({@code config}) with the given connection's, whatever is stored now; @return
+   * false when no row exists. A read-modify-write must use {@link #changeConfig} instead, or it may undo a change
+   * made between its read and this write.
+   */
   boolean updateConfig(OAuthConnection connection);
+
+  /**
+   * Changes the non-secret settings ({@code config}) as one read-modify-write under the row lock
+   * ({@link #withLock}): {@code change} is given the config as locked and its result is stored, with {@code audit}
+   * when not null, in the same transaction. Two concurrent changes (a settings update and a sync recording its last
+   * sync, say) therefore never undo each other, on any number of instances.
+   *
+   * @param change the new config from the current one (pure: it may run while the row is locked)
+   * @param now the connection's new {@code updatedAt}
+   * @param audit the change's audit row, or null
+   * @return the connection as stored; empty when no row exists (nothing is written, not even the audit row)
+   * @throws com.nexflux.integrations.core.error.UnavailableException when the store fails (nothing is written)
+   */
+  default Optional<OAuthConnection> changeConfig(UserId userId, Provider provider,
+      UnaryOperator<Map<String, Object>> change, Instant now, AuditEvent audit) {
+    Objects.requireNonNull(change, "change");
+    Objects.requireNonNull(now, "now");
+    return withLock(userId, provider, false, (current, writer) -> {
+      OAuthConnection updated = current.withConfig(change.apply(current.config()), now);
+      writer.update(updated, audit);
+      return updated;
+    });
+  }
 
   /** Deletes the connection, with its audit row (written even when nothing was stored). @return whether a row went */
   boolean delete(UserId userId, Provider provider, AuditEvent audit);

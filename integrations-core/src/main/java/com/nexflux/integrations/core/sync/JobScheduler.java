@@ -7,10 +7,10 @@ import java.time.Instant;
  * the composition root registers what each task name runs.
  */
 public interface JobScheduler {
-  /** The task that runs one sync job; the instance id is the job id. */
-  String SYNC_TASK = "github-sync";
-  /** The debounced auto-sync; the instance id is {@code <user id>:<repository id>}. */
-  String AUTO_SYNC_TASK = "github-auto-sync";
+  /** The task that runs one sync job of any provider; the instance id is the job id. */
+  String SYNC_TASK = "sync";
+  /** The debounced auto-sync of any provider; the instance id is the target's debounce key (a UUID). */
+  String AUTO_SYNC_TASK = "auto-sync";
 
   /** Schedules {@code task}/{@code instanceId} at {@code at} unless it is already scheduled. */
   void schedule(String task, String instanceId, Instant at);

@@ -1,5 +1,6 @@
 package com.nexflux.integrations.core.sync;
 
+import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import java.time.Instant;
 import java.util.List;
@@ -8,15 +9,16 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One sync of projects to a repository: one commit at most.
+ * One sync of projects to a provider's target (GitHub: a repository; one commit at most).
  *
  * @param id the job id
  * @param userId the owner
- * @param repositoryId the target repository
+ * @param provider the destination's provider
+ * @param targetId the provider's id of the target (GitHub: the repository id as text)
  * @param projectIds the projects to write
  * @param status queued, running, succeeded or failed
- * @param commitSha the commit made, or {@code null} (also when nothing changed)
- * @param filesChanged how many files the commit changed (0 when nothing differed)
+ * @param commitSha the revision made (GitHub: the commit SHA), or {@code null} (also when nothing changed)
+ * @param filesChanged how many files the sync changed (0 when nothing differed)
  * @param error a failure's message, or {@code null}
  * @param attempts how many times it ran
  * @param createdAt when it was requested
@@ -25,7 +27,8 @@ import java.util.UUID;
 public record SyncJob(
     UUID id,
     UserId userId,
-    long repositoryId,
+    Provider provider,
+    String targetId,
     List<String> projectIds,
     Status status,
     String commitSha,
@@ -51,38 +54,45 @@ public record SyncJob(
   public SyncJob {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(targetId, "targetId");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     projectIds = List.copyOf(projectIds);
   }
 
   /** A new queued job. */
-  public static SyncJob queued(UserId userId, long repositoryId, List<String> projectIds, Instant now) {
-    return new SyncJob(UUID.randomUUID(), userId, repositoryId, projectIds, Status.QUEUED, null, 0, null, 0, now,
+  public static SyncJob queued(SyncTarget target, List<String> projectIds, Instant now) {
+    return new SyncJob(UUID.randomUUID(), target.userId(), target.provider(), target.targetId(), projectIds, Status.QUEUED, null, 0, null, 0, now,
         null);
+  }
+
+  /** @return where the job writes */
+  public SyncTarget target() {
+    return new SyncTarget(userId, provider, targetId);
   }
 
   /** @return a copy in state running, one attempt more */
   public SyncJob running() {
-    return new SyncJob(id, userId, repositoryId, projectIds, Status.RUNNING, null, 0, null, attempts + 1, createdAt,
+    return new SyncJob(id, userId, provider, targetId, projectIds, Status.RUNNING, null, 0, null, attempts + 1, createdAt,
         null);
   }
 
   /** @return a copy back in state queued (waiting for a rate limit, say), with the reason */
   public SyncJob requeued(String reason) {
-    return new SyncJob(id, userId, repositoryId, projectIds, Status.QUEUED, null, 0, reason, attempts, createdAt,
+    return new SyncJob(id, userId, provider, targetId, projectIds, Status.QUEUED, null, 0, reason, attempts, createdAt,
         null);
   }
 
   /** @return a copy that succeeded */
   public SyncJob succeeded(String commit, int files, Instant now) {
-    return new SyncJob(id, userId, repositoryId, projectIds, Status.SUCCEEDED, commit, files, null, attempts,
+    return new SyncJob(id, userId, provider, targetId, projectIds, Status.SUCCEEDED, commit, files, null, attempts,
         createdAt, now);
   }
 
   /** @return a copy that failed */
   public SyncJob failed(String reason, Instant now) {
-    return new SyncJob(id, userId, repositoryId, projectIds, Status.FAILED, null, 0, reason, attempts, createdAt,
+    return new SyncJob(id, userId, provider, targetId, projectIds, Status.FAILED, null, 0, reason, attempts, createdAt,
         now);
   }
 }

@@ -20,6 +20,7 @@ import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.ReauthRequiredException;
 import com.nexflux.integrations.core.sync.JobScheduler;
+import com.nexflux.integrations.core.sync.SyncService;
 import com.nexflux.integrations.core.testing.FakeGitHubApi;
 import com.nexflux.integrations.core.testing.FixedAccessTokens;
 import com.nexflux.integrations.core.testing.InMemoryAuditLog;
@@ -75,11 +76,13 @@ class GitHubIntegrationServiceTest {
         .repository(ALICE_TOKEN, PRIVATE)
         .account(BOB_TOKEN, new GitHubAccount(2002, "bob", null, null))
         .repository(BOB_TOKEN, BOBS);
-    jobs = new InMemorySyncJobs();
+    jobs = new InMemorySyncJobs(audit);
     scheduler = new RecordingScheduler();
     projects = new MapProjectSource();
-    service = new GitHubIntegrationService(connections, tokens, github, jobs, scheduler, projects, audit, clock,
-        Duration.ofSeconds(60), Duration.ofSeconds(30));
+    SyncService sync = new SyncService(jobs, projects, scheduler, clock, Duration.ofSeconds(30))
+        .register(new GitHubSyncDestination(connections, tokens, github, clock, 3));
+    service = new GitHubIntegrationService(connections, tokens, github, sync, jobs, projects, clock,
+        Duration.ofSeconds(60));
   }
 
   Map<String, Object> aliceConfig() {
@@ -92,6 +95,11 @@ class GitHubIntegrationServiceTest {
     config.put("selected_repos", List.of(12345)); // as JSON storage gives it back: an Integer
     config.put("last_sync", Map.of("12345", "2026-01-15T09:00:00Z"));
     return config;
+  }
+
+  /** @return the debounce key (auto-sync instance id) of alice's repository */
+  String key(long repositoryId) {
+    return jobs.debounceKey(GitHubSyncDestination.target(alice, repositoryId)).orElseThrow().toString();
   }
 
   OAuthConnection connection(UserId user, String accountId, ConnectionStatus status, Map<String, Object> config) {
@@ -254,7 +262,8 @@ class GitHubIntegrationServiceTest {
       connectAlice();
       service.updateSettings(alice, null, null, ctx);
       assertThat(storedConfig(alice).get("auto_sync")).isEqualTo(true);
-      assertThat(storedConfig(alice).get("selected_repos")).isEqualTo(List.of(12345));
+      // written back by the codec: the same id, now as a Long (JSON storage reads both alike)
+      assertThat(storedConfig(alice).get("selected_repos")).isEqualTo(List.of(12345L));
       service.updateSettings(alice, null, List.of(), ctx);
       assertThat(storedConfig(alice).get("selected_repos")).isEqualTo(List.of());
     }
@@ -384,7 +393,8 @@ class GitHubIntegrationServiceTest {
 
       assertThat(job.status()).isEqualTo(SyncJob.Status.QUEUED);
       assertThat(job.userId()).isEqualTo(alice);
-      assertThat(job.repositoryId()).isEqualTo(12345);
+      assertThat(GitHubSyncDestination.repositoryId(job)).isEqualTo(12345);
+      assertThat(job.provider()).isEqualTo(Provider.GITHUB);
       assertThat(job.projectIds()).containsExactly("uuid-1", "uuid-2");
       assertThat(job.createdAt()).isEqualTo(now);
       assertThat(jobs.get(job.id())).isEqualTo(job);
@@ -579,18 +589,18 @@ class GitHubIntegrationServiceTest {
       Instant start = clock.instant();
 
       service.projectChanged(alice, "uuid-1");
-      assertThat(jobs.pending(alice, 12345)).containsExactly("uuid-1");
-      assertThat(jobs.pending(alice, 67890)).containsExactly("uuid-1");
+      assertThat(jobs.pending(GitHubSyncDestination.target(alice, 12345))).containsExactly("uuid-1");
+      assertThat(jobs.pending(GitHubSyncDestination.target(alice, 67890))).containsExactly("uuid-1");
       assertThat(scheduler.calls()).containsExactly(
           new RecordingScheduler.Call(RecordingScheduler.Kind.SCHEDULE_OR_POSTPONE, JobScheduler.AUTO_SYNC_TASK,
-              alice + ":12345", start.plusSeconds(30)),
+              key(12345), start.plusSeconds(30)),
           new RecordingScheduler.Call(RecordingScheduler.Kind.SCHEDULE_OR_POSTPONE, JobScheduler.AUTO_SYNC_TASK,
-              alice + ":67890", start.plusSeconds(30)));
+              key(67890), start.plusSeconds(30)));
 
       clock.advance(Duration.ofSeconds(10));
       service.projectChanged(alice, "uuid-2");
-      assertThat(jobs.pending(alice, 12345)).containsExactly("uuid-1", "uuid-2");
-      assertThat(scheduler.scheduledAt(JobScheduler.AUTO_SYNC_TASK, alice + ":12345"))
+      assertThat(jobs.pending(GitHubSyncDestination.target(alice, 12345))).containsExactly("uuid-1", "uuid-2");
+      assertThat(scheduler.scheduledAt(JobScheduler.AUTO_SYNC_TASK, key(12345)))
           .contains(start.plusSeconds(40));
       assertThat(scheduler.waiting()).isEqualTo(2);
       assertThat(github.callCounts()).isEmpty();
@@ -604,7 +614,7 @@ class GitHubIntegrationServiceTest {
       connections.store(connection(alice, "1001", ConnectionStatus.CONNECTED, config));
       service.projectChanged(alice, "uuid-1");
       assertThat(scheduler.calls()).isEmpty();
-      assertThat(jobs.pending(alice, 12345)).isEmpty();
+      assertThat(jobs.pending(GitHubSyncDestination.target(alice, 12345))).isEmpty();
     }
 
     @Test
@@ -617,7 +627,7 @@ class GitHubIntegrationServiceTest {
       connections.store(connection(alice, "1001", ConnectionStatus.CONNECTED, none));
       service.projectChanged(alice, "uuid-1");
       assertThat(scheduler.calls()).isEmpty();
-      assertThat(jobs.pending(alice, 12345)).isEmpty();
+      assertThat(jobs.pending(GitHubSyncDestination.target(alice, 12345))).isEmpty();
     }
 
     @Test

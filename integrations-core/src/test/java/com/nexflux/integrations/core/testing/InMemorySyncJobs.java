@@ -1,8 +1,11 @@
 package com.nexflux.integrations.core.testing;
 
+import com.nexflux.integrations.core.domain.AuditEvent;
+import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.sync.SyncJob;
 import com.nexflux.integrations.core.sync.SyncJobRepository;
+import com.nexflux.integrations.core.sync.SyncTarget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,20 +20,28 @@ import java.util.UUID;
 
 /**
  * A {@link SyncJobRepository} in memory. {@link #recent} orders by {@code createdAt}, newest first, and by order of
- * first saving among equal times (later first). Pending auto-sync projects are kept per user and repository, each
- * once, in order of arrival. Thread-safe.
+ * first saving among equal times (later first). Pending auto-sync projects are kept per target, each once, in order
+ * of arrival; a target's debounce key is made on its first pending project and kept. {@link #save(SyncJob,
+ * AuditEvent)} appends to the attached audit log (when there is one) together with the job. Thread-safe.
  */
 public final class InMemorySyncJobs implements SyncJobRepository {
-  private record Key(UserId userId, long repositoryId) {}
-
   private final Map<UUID, SyncJob> jobs = new LinkedHashMap<>(); // guarded by this; insertion order
   private final Map<UUID, Long> order = new HashMap<>();
-  private final Map<Key, Set<String>> pending = new HashMap<>();
+  private final Map<SyncTarget, Set<String>> pending = new HashMap<>();
+  private final Map<SyncTarget, UUID> keys = new HashMap<>();
   private final List<SyncJob> saves = new ArrayList<>();
+  private final InMemoryAuditLog auditLog;
   private long nextOrder;
 
-  /** An empty store. */
-  public InMemorySyncJobs() {}
+  /** An empty store without an audit log. */
+  public InMemorySyncJobs() {
+    this(null);
+  }
+
+  /** An empty store that writes the audit rows of {@link #save(SyncJob, AuditEvent)} into {@code auditLog}. */
+  public InMemorySyncJobs(InMemoryAuditLog auditLog) {
+    this.auditLog = auditLog;
+  }
 
   @Override
   public synchronized void save(SyncJob job) {
@@ -38,6 +49,16 @@ public final class InMemorySyncJobs implements SyncJobRepository {
     jobs.put(job.id(), job);
     order.putIfAbsent(job.id(), nextOrder++);
     saves.add(job);
+  }
+
+  @Override
+  public synchronized void save(SyncJob job, AuditEvent audit) {
+    Objects.requireNonNull(audit, "audit");
+    if (auditLog == null) {
+      throw new IllegalStateException("no audit log attached");
+    }
+    auditLog.append(audit);
+    save(job);
   }
 
   @Override
@@ -51,30 +72,41 @@ public final class InMemorySyncJobs implements SyncJobRepository {
   }
 
   @Override
-  public synchronized List<SyncJob> recent(UserId userId, int limit) {
+  public synchronized List<SyncJob> recent(UserId userId, Provider provider, int limit) {
     return jobs.values().stream()
-        .filter(j -> j.userId().equals(userId))
+        .filter(j -> j.userId().equals(userId) && j.provider().equals(provider))
         .sorted(Comparator.comparing(SyncJob::createdAt).thenComparing(j -> order.get(j.id())).reversed())
         .limit(limit)
         .toList();
   }
 
   @Override
-  public synchronized void addPending(UserId userId, long repositoryId, String projectId) {
-    pending.computeIfAbsent(new Key(userId, repositoryId), k -> new LinkedHashSet<>()).add(projectId);
+  public synchronized UUID addPending(SyncTarget target, String projectId) {
+    pending.computeIfAbsent(target, k -> new LinkedHashSet<>()).add(projectId);
+    return keys.computeIfAbsent(target, k -> UUID.randomUUID());
   }
 
   @Override
-  public synchronized List<String> takePending(UserId userId, long repositoryId) {
-    Set<String> taken = pending.remove(new Key(userId, repositoryId));
+  public synchronized Optional<SyncTarget> pendingTarget(UUID debounceKey) {
+    return keys.entrySet().stream().filter(e -> e.getValue().equals(debounceKey)).map(Map.Entry::getKey).findFirst();
+  }
+
+  @Override
+  public synchronized List<String> takePending(SyncTarget target) {
+    Set<String> taken = pending.remove(target);
     return taken == null ? List.of() : List.copyOf(taken);
   }
 
   // ---- test helpers ----
 
+  /** @return the target's debounce key, when projects ever waited for it */
+  public synchronized Optional<UUID> debounceKey(SyncTarget target) {
+    return Optional.ofNullable(keys.get(target));
+  }
+
   /** @return the projects waiting for the auto-sync, without taking them */
-  public synchronized List<String> pending(UserId userId, long repositoryId) {
-    Set<String> p = pending.get(new Key(userId, repositoryId));
+  public synchronized List<String> pending(SyncTarget target) {
+    Set<String> p = pending.get(target);
     return p == null ? List.of() : List.copyOf(p);
   }
 

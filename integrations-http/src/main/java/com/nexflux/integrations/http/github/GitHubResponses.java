@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.nexflux.integrations.core.sync.SyncJob;
+import com.nexflux.integrations.core.github.GitHubSyncDestination;
 import com.nexflux.integrations.core.mqtt.BrokerInfo;
 import com.nexflux.integrations.core.mqtt.ConnectionTestResult;
 import com.nexflux.integrations.core.mqtt.MqttView;
@@ -67,7 +68,7 @@ public final class GitHubResponses {
       @JsonProperty("finished_at") Instant finishedAt) {
 
     public static Job of(SyncJob j) {
-      return new Job(j.id(), j.status().key(), j.repositoryId(), j.projectIds(), j.commitSha(), j.filesChanged(),
+      return new Job(j.id(), j.status().key(), GitHubSyncDestination.repositoryId(j), j.projectIds(), j.commitSha(), j.filesChanged(),
           j.error(), j.createdAt(), j.finishedAt());
     }
   }

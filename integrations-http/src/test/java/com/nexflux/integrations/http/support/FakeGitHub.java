@@ -3,6 +3,7 @@ package com.nexflux.integrations.http.support;
 import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.NotFoundException;
+import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.sync.SyncJob;
 import com.nexflux.integrations.core.github.GitHubIntegrations;
 import com.nexflux.integrations.core.github.GitHubView;
@@ -46,12 +47,12 @@ public final class FakeGitHub implements GitHubIntegrations {
   public final List<ProjectChange> projectChanges = new CopyOnWriteArrayList<>();
 
   public static SyncJob queuedJob(UserId user, long repositoryId, List<String> projectIds) {
-    return new SyncJob(JOB_ID, user, repositoryId, projectIds, SyncJob.Status.QUEUED, null, 0, null, 0,
+    return new SyncJob(JOB_ID, user, Provider.GITHUB, Long.toString(repositoryId), projectIds, SyncJob.Status.QUEUED, null, 0, null, 0,
         Instant.parse("2026-01-15T10:30:00Z"), null);
   }
 
   public static SyncJob succeededJob(UserId user) {
-    return new SyncJob(JOB_ID, user, 12345, List.of("uuid-1"), SyncJob.Status.SUCCEEDED, "0123abcd", 2, null, 1,
+    return new SyncJob(JOB_ID, user, Provider.GITHUB, "12345", List.of("uuid-1"), SyncJob.Status.SUCCEEDED, "0123abcd", 2, null, 1,
         Instant.parse("2026-01-15T10:30:00Z"), Instant.parse("2026-01-15T10:30:05Z"));
   }
 

@@ -172,10 +172,10 @@ final class SyncCallsBench {
     persistence.userDirectory().provision(user);
     TinkSecretCipher cipher = TinkSecretCipher.fromKeysetJson(keyset);
     Instant now = Instant.now();
-    Map<String, Object> config = new java.util.LinkedHashMap<>();
-    config.put("username", OCTO.login());
-    config.put("auto_sync", false);
-    config.put("selected_repos", List.of());
+    Map<String, Object> config = com.nexflux.integrations.core.github.GitHubSettingsCodec.encode(
+        com.nexflux.integrations.core.github.GitHubSettings.INITIAL);
+    config.putAll(com.nexflux.integrations.core.github.GitHubSettingsCodec.profile(
+        com.nexflux.integrations.core.github.GitHubSettings.Profile.of(OCTO)));
     OAuthConnection connection = new OAuthConnection(user, Provider.GITHUB, ConnectionStatus.CONNECTED,
         Long.toString(OCTO.id()),
         cipher.encrypt(Secret.of("gho_bench_" + UUID.randomUUID()),
@@ -216,7 +216,8 @@ final class SyncCallsBench {
       job = integrations.github().orElseThrow().requestSync(user, repo.id(), ids, RequestContext.internal("bench"));
       path = "requestSync";
     } else {
-      job = SyncJob.queued(user, repo.id(), ids, Instant.now());
+      job = SyncJob.queued(com.nexflux.integrations.core.github.GitHubSyncDestination.target(user, repo.id()), ids,
+          Instant.now());
       persistence.syncJobs().save(job);
       path = "syncJobs().save";
     }

@@ -22,6 +22,8 @@ import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.ReauthRequiredException;
 import com.nexflux.integrations.core.sync.JobScheduler;
+import com.nexflux.integrations.core.sync.SyncService;
+import com.nexflux.integrations.core.sync.SyncTarget;
 import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import com.nexflux.integrations.core.testing.FakeGitHubApi;
 import com.nexflux.integrations.core.testing.FixedAccessTokens;
@@ -46,7 +48,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class GitHubSyncServiceTest {
+/** The neutral {@link SyncService} with GitHub's {@link GitHubSyncDestination}: queue, retries, the one-commit push. */
+class GitHubSyncTest {
   static final String TOKEN = "gho_alice_token";
   static final long REPO_ID = 12345L;
   static final String OWNER = "alice";
@@ -67,7 +70,8 @@ class GitHubSyncServiceTest {
   RecordingScheduler scheduler;
   MapProjectSource projects;
   GitHubIntegrationService service;
-  GitHubSyncService sync;
+  SyncService sync;
+  SyncTarget target;
 
   @BeforeEach
   void setUp() {
@@ -78,13 +82,24 @@ class GitHubSyncServiceTest {
     github = new FakeGitHubApi()
         .account(TOKEN, new GitHubAccount(1001, OWNER, null, null))
         .repository(TOKEN, REPOSITORY);
-    jobs = new InMemorySyncJobs();
+    jobs = new InMemorySyncJobs(audit);
     scheduler = new RecordingScheduler();
     projects = new MapProjectSource();
-    service = new GitHubIntegrationService(connections, tokens, github, jobs, scheduler, projects, audit, clock,
-        Duration.ofSeconds(60), Duration.ofSeconds(30));
-    sync = new GitHubSyncService(jobs, connections, tokens, github, projects, scheduler, clock, 3);
+    sync = newSync(connections);
+    service = new GitHubIntegrationService(connections, tokens, github, sync, jobs, projects, clock,
+        Duration.ofSeconds(60));
+    target = GitHubSyncDestination.target(alice, REPO_ID);
     connections.store(connection(Map.of("username", OWNER, "auto_sync", true, "selected_repos", List.of(REPO_ID))));
+  }
+
+  SyncService newSync(OAuthConnectionRepository store) {
+    return new SyncService(jobs, projects, scheduler, clock, Duration.ofSeconds(30))
+        .register(new GitHubSyncDestination(store, tokens, github, clock, 3));
+  }
+
+  /** @return the instance id of the target's auto-sync execution */
+  String autoSyncInstance() {
+    return jobs.debounceKey(target).orElseThrow().toString();
   }
 
   OAuthConnection connection(Map<String, Object> config) {
@@ -116,7 +131,7 @@ class GitHubSyncServiceTest {
 
   /** A job stored directly (no request limits), run once. */
   SyncJob runDirect(List<String> ids) {
-    SyncJob job = SyncJob.queued(alice, REPO_ID, ids, clock.instant());
+    SyncJob job = SyncJob.queued(target, ids, clock.instant());
     jobs.save(job);
     github.resetCalls();
     sync.runJob(job.id());
@@ -347,23 +362,23 @@ class GitHubSyncServiceTest {
   @Test
   void backoff_honours_retry_after_grows_with_attempts_and_is_capped() {
     Duration second = Duration.ofSeconds(1);
-    assertThat(GitHubSyncService.backoff(Duration.ofSeconds(8), second, 1)).isEqualTo(Duration.ofSeconds(8));
-    assertThat(GitHubSyncService.backoff(Duration.ofSeconds(8), second, 2)).isEqualTo(Duration.ofSeconds(16));
-    assertThat(GitHubSyncService.backoff(Duration.ofSeconds(8), second, 4)).isEqualTo(Duration.ofSeconds(64));
-    assertThat(GitHubSyncService.backoff(Duration.ofSeconds(8), second, 9)).isEqualTo(Duration.ofMinutes(15));
-    assertThat(GitHubSyncService.backoff(null, second, 1)).isEqualTo(second);
-    assertThat(GitHubSyncService.backoff(Duration.ZERO, second, 1)).isEqualTo(second);
-    assertThat(GitHubSyncService.backoff(Duration.ofMillis(-5), second, 3)).isEqualTo(Duration.ofSeconds(4));
-    assertThat(GitHubSyncService.backoff(null, Duration.ofSeconds(5), 2)).isEqualTo(Duration.ofSeconds(10));
-    assertThat(GitHubSyncService.backoff(Duration.ofHours(1), second, 1)).isEqualTo(Duration.ofHours(1));
-    assertThat(GitHubSyncService.backoff(Duration.ofSeconds(8), second, Integer.MAX_VALUE))
+    assertThat(SyncService.backoff(Duration.ofSeconds(8), second, 1)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(SyncService.backoff(Duration.ofSeconds(8), second, 2)).isEqualTo(Duration.ofSeconds(16));
+    assertThat(SyncService.backoff(Duration.ofSeconds(8), second, 4)).isEqualTo(Duration.ofSeconds(64));
+    assertThat(SyncService.backoff(Duration.ofSeconds(8), second, 9)).isEqualTo(Duration.ofMinutes(15));
+    assertThat(SyncService.backoff(null, second, 1)).isEqualTo(second);
+    assertThat(SyncService.backoff(Duration.ZERO, second, 1)).isEqualTo(second);
+    assertThat(SyncService.backoff(Duration.ofMillis(-5), second, 3)).isEqualTo(Duration.ofSeconds(4));
+    assertThat(SyncService.backoff(null, Duration.ofSeconds(5), 2)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(SyncService.backoff(Duration.ofHours(1), second, 1)).isEqualTo(Duration.ofHours(1));
+    assertThat(SyncService.backoff(Duration.ofSeconds(8), second, Integer.MAX_VALUE))
         .isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test
   void a_job_rate_limited_ten_times_fails() {
     textProjects(1);
-    for (int i = 0; i < GitHubSyncService.MAX_ATTEMPTS; i++) {
+    for (int i = 0; i < SyncService.MAX_ATTEMPTS; i++) {
       github.rateLimitNext(OP_HEAD, Duration.ofSeconds(8));
     }
     SyncJob job = service.requestSync(alice, REPO_ID, List.of("00000000-proj"), ctx);
@@ -373,12 +388,12 @@ class GitHubSyncServiceTest {
       clock.set(scheduler.calls(JobScheduler.SYNC_TASK).get(scheduler.calls(JobScheduler.SYNC_TASK).size() - 1).at());
       sync.runJob(job.id());
       runs++;
-      assertThat(runs).isLessThanOrEqualTo(GitHubSyncService.MAX_ATTEMPTS);
+      assertThat(runs).isLessThanOrEqualTo(SyncService.MAX_ATTEMPTS);
     }
     SyncJob failed = jobs.get(job.id());
-    assertThat(runs).isEqualTo(GitHubSyncService.MAX_ATTEMPTS);
+    assertThat(runs).isEqualTo(SyncService.MAX_ATTEMPTS);
     assertThat(failed.status()).isEqualTo(SyncJob.Status.FAILED);
-    assertThat(failed.attempts()).isEqualTo(GitHubSyncService.MAX_ATTEMPTS);
+    assertThat(failed.attempts()).isEqualTo(SyncService.MAX_ATTEMPTS);
     assertThat(failed.error()).contains("gave up after 10 attempts");
     assertThat(github.calls(OP_HEAD)).isEqualTo(10);
     // waits grew: 8 s, 16 s, 32 s, ... capped at 15 min
@@ -430,7 +445,7 @@ class GitHubSyncServiceTest {
     SyncJob queued = service.requestSync(alice, REPO_ID, List.of("00000000-proj"), ctx);
     // the account lost access: a fresh GitHub without the repository, same token
     github = new FakeGitHubApi().account(TOKEN, new GitHubAccount(1001, OWNER, null, null));
-    sync = new GitHubSyncService(jobs, connections, tokens, github, projects, scheduler, clock, 3);
+    sync = newSync(connections);
     sync.runJob(queued.id());
     SyncJob job = jobs.get(queued.id());
     assertThat(job.status()).isEqualTo(SyncJob.Status.FAILED);
@@ -519,7 +534,7 @@ class GitHubSyncServiceTest {
   void a_job_left_running_by_a_dead_execution_runs_again_without_a_second_commit() {
     textProjects(1);
     SyncJob job = requestAndRun(List.of("00000000-proj"));
-    jobs.save(new SyncJob(job.id(), job.userId(), job.repositoryId(), job.projectIds(), SyncJob.Status.RUNNING,
+    jobs.save(new SyncJob(job.id(), job.userId(), job.provider(), job.targetId(), job.projectIds(), SyncJob.Status.RUNNING,
         null, 0, null, 1, job.createdAt(), null));
     github.resetCalls();
     sync.runJob(job.id());
@@ -565,8 +580,8 @@ class GitHubSyncServiceTest {
     service.projectChanged(alice, ids.get(0));
     service.projectChanged(alice, ids.get(2));
     service.projectChanged(alice, ids.get(0));
-    String instance = GitHubIntegrationService.autoSyncInstance(alice, REPO_ID);
-    assertThat(instance).isEqualTo(alice + ":" + REPO_ID);
+    String instance = autoSyncInstance();
+    assertThat(scheduler.scheduledAt(JobScheduler.AUTO_SYNC_TASK, instance)).isPresent();
 
     github.resetCalls();
     sync.runAutoSync(instance);
@@ -576,7 +591,7 @@ class GitHubSyncServiceTest {
     assertThat(job.projectIds()).containsExactly(ids.get(0), ids.get(2));
     assertThat(job.status()).isEqualTo(SyncJob.Status.SUCCEEDED);
     assertThat(job.filesChanged()).isEqualTo(8);
-    assertThat(jobs.pending(alice, REPO_ID)).isEmpty();
+    assertThat(jobs.pending(target)).isEmpty();
     assertThat(github.calls(SYNC_OPS)).isEqualTo(5);
 
     sync.runAutoSync(instance); // nothing pending: no job
@@ -588,9 +603,9 @@ class GitHubSyncServiceTest {
     List<String> ids = textProjects(1);
     service.projectChanged(alice, ids.get(0));
     service.updateSettings(alice, false, null, ctx);
-    sync.runAutoSync(GitHubIntegrationService.autoSyncInstance(alice, REPO_ID));
+    sync.runAutoSync(autoSyncInstance());
     assertThat(jobs.all()).isEmpty();
-    assertThat(jobs.pending(alice, REPO_ID)).isEmpty();
+    assertThat(jobs.pending(target)).isEmpty();
   }
 
   @Test
@@ -598,7 +613,24 @@ class GitHubSyncServiceTest {
     sync.runAutoSync("not-an-instance");
     sync.runAutoSync("nope:12");
     sync.runAutoSync(alice + ":x");
+    sync.runAutoSync(UUID.randomUUID().toString()); // no such debounce key
     assertThat(jobs.all()).isEmpty();
+  }
+
+  @Test
+  void an_auto_sync_scheduled_before_the_upgrade_under_the_legacy_instance_id_still_runs() {
+    List<String> ids = textProjects(1);
+    service.projectChanged(alice, ids.get(0));
+    github.resetCalls();
+    // what the legacy task "github-auto-sync" hands over: <user id>:<repository id>
+    sync.runAutoSync(GitHubSyncDestination.legacyAutoSyncTarget(alice + ":" + REPO_ID).orElseThrow());
+    assertThat(jobs.all()).singleElement().satisfies(j -> {
+      assertThat(j.status()).isEqualTo(SyncJob.Status.SUCCEEDED);
+      assertThat(j.projectIds()).containsExactly(ids.get(0));
+    });
+    assertThat(GitHubSyncDestination.legacyAutoSyncTarget("nope:12")).isEmpty();
+    assertThat(GitHubSyncDestination.legacyAutoSyncTarget(alice + ":x")).isEmpty();
+    assertThat(GitHubSyncDestination.legacyAutoSyncTarget("no-colon")).isEmpty();
   }
 
   @Test
@@ -606,7 +638,7 @@ class GitHubSyncServiceTest {
     List<String> ids = textProjects(1);
     service.projectChanged(alice, ids.get(0));
     github.rateLimitNext(OP_HEAD, Duration.ofSeconds(30));
-    sync.runAutoSync(GitHubIntegrationService.autoSyncInstance(alice, REPO_ID));
+    sync.runAutoSync(autoSyncInstance());
     SyncJob job = jobs.all().get(0);
     assertThat(job.status()).isEqualTo(SyncJob.Status.QUEUED);
     assertThat(scheduler.scheduledAt(JobScheduler.SYNC_TASK, job.id().toString()))
@@ -647,6 +679,12 @@ class GitHubSyncServiceTest {
       }
 
       @Override
+      public Optional<OAuthConnection> changeConfig(UserId userId, Provider provider,
+          java.util.function.UnaryOperator<Map<String, Object>> change, Instant now, AuditEvent audit) {
+        throw new UnavailableException("database is down (simulated)", null);
+      }
+
+      @Override
       public boolean delete(UserId userId, Provider provider, AuditEvent audit) {
         return connections.delete(userId, provider, audit);
       }
@@ -661,7 +699,7 @@ class GitHubSyncServiceTest {
         return List.of();
       }
     };
-    sync = new GitHubSyncService(jobs, failingConfig, tokens, github, projects, scheduler, clock, 3);
+    sync = newSync(failingConfig);
     sync.runJob(queued.id());
     assertThat(jobs.get(queued.id()).status()).isEqualTo(SyncJob.Status.SUCCEEDED);
     assertThat(jobs.get(queued.id()).commitSha()).isNotNull();
