@@ -49,7 +49,8 @@ class MigrationV2Test {
   void historyHasBothVersions() {
     assertThat(Sql.rows(ds, "SELECT version, success FROM " + Migrations.HISTORY_TABLE
         + " WHERE version IS NOT NULL ORDER BY installed_rank"))
-        .containsExactly(Map.of("version", "1", "success", true), Map.of("version", "2", "success", true));
+        .containsExactly(Map.of("version", "1", "success", true), Map.of("version", "2", "success", true),
+            Map.of("version", "3", "success", true));
   }
 
   @Test
@@ -64,7 +65,11 @@ class MigrationV2Test {
         "code_verifier_encrypted | text | NOT NULL | null",
         "scopes | jsonb | NOT NULL | '[]'::jsonb",
         "created_at | timestamp with time zone | NOT NULL | null",
-        "expires_at | timestamp with time zone | NOT NULL | null");
+        "expires_at | timestamp with time zone | NOT NULL | null",
+        // V3
+        "nonce_hash | text | NULL | null",
+        "return_to | text | NULL | null",
+        "added_scopes | jsonb | NOT NULL | '[]'::jsonb");
     assertThat(constraints("oauth_authorizations")).containsExactly("p PRIMARY KEY (state_hash)");
     assertThat(indexes("oauth_authorizations")).containsEntry("idx_oauth_authorizations_expires_at",
         "CREATE INDEX idx_oauth_authorizations_expires_at ON public.oauth_authorizations USING btree (expires_at)");
