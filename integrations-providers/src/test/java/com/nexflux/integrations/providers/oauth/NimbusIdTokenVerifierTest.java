@@ -102,12 +102,12 @@ class NimbusIdTokenVerifierTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
-    config = config.withAuthorizationParameters(Map.of("access_type", "offline", "prompt", "consent"));
+    config = config.withAuthorizationParameters(Map.of("access_type", "offline", "include_granted_scopes", "true"));
     URI url = client.authorizationUrl(config, "state-1", challenge, List.of("openid", "email"), NONCE);
     okhttp3.HttpUrl parsed = okhttp3.HttpUrl.get(url.toString());
     assertThat(parsed.queryParameter("nonce")).isEqualTo(NONCE);
     assertThat(parsed.queryParameter("access_type")).isEqualTo("offline");
-    assertThat(parsed.queryParameter("prompt")).isEqualTo("consent");
+    assertThat(parsed.queryParameter("include_granted_scopes")).isEqualTo("true");
     assertThat(parsed.queryParameter("state")).isEqualTo("state-1");
     MockOAuthServer.Authorization auth = server.authorize(url);
     TokenSet tokens = client.exchangeCode(config, auth.code(), Secret.of(verifierText), List.of("openid"));
