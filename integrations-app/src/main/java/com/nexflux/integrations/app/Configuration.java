@@ -38,6 +38,12 @@ import java.util.Map;
  * @param internalApiToken {@code INTERNAL_API_TOKEN}: bearer token of {@code /internal/**}; unset disables it
  * @param tokenRefreshWindowMinutes {@code TOKEN_REFRESH_WINDOW_MINUTES}: the sweeper refreshes tokens expiring
  *     within this window, default 15
+ * @param signInProviders {@code SIGN_IN_PROVIDERS}: comma-separated provider keys a login page may offer for sign-in
+ *     (e.g. {@code github}), default none
+ * @param corsAllowedOrigins {@code CORS_ALLOWED_ORIGINS}: comma-separated exact origins of a frontend on another
+ *     origin, default none (no CORS headers)
+ * @param signInStartsPerMinute {@code SIGN_IN_RATE_LIMIT_PER_MINUTE}: sign-in starts per client address per minute,
+ *     default 20
  */
 public record Configuration(
     String bindHost,
@@ -60,7 +66,15 @@ public record Configuration(
     String frontendUrl,
     Path projectsDir,
     String internalApiToken,
-    int tokenRefreshWindowMinutes) {
+    int tokenRefreshWindowMinutes,
+    List<String> signInProviders,
+    List<String> corsAllowedOrigins,
+    int signInStartsPerMinute) {
+
+  public Configuration {
+    signInProviders = signInProviders == null ? List.of() : List.copyOf(signInProviders);
+    corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
+  }
 
   /**
    * GitHub OAuth app settings.
@@ -128,6 +142,23 @@ public record Configuration(
     String frontend = url(env, "FRONTEND_URL", "http://localhost:3000", problems);
     problems.addAll(jwksProblems(blankToNull(env.get("AUTH_JWKS_URL")), blankToNull(env.get("AUTH_JWT_ISSUER")),
         blankToNull(env.get("AUTH_JWT_AUDIENCE"))));
+    int signInPerMinute = intValue(env, "SIGN_IN_RATE_LIMIT_PER_MINUTE", 20, 1, 100_000, problems);
+    List<String> signInProviders = new ArrayList<>();
+    for (String key : list(env.get("SIGN_IN_PROVIDERS"))) {
+      if (!key.matches("[a-z][a-z0-9_]{0,31}")) {
+        problems.add("SIGN_IN_PROVIDERS must list provider keys such as github");
+        break;
+      }
+      signInProviders.add(key);
+    }
+    List<String> origins = new ArrayList<>();
+    for (String origin : list(env.get("CORS_ALLOWED_ORIGINS"))) {
+      if (!origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
+        problems.add("CORS_ALLOWED_ORIGINS must list exact origins such as https://app.example.com (no path, no *)");
+        break;
+      }
+      origins.add(origin);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigurationException(String.join("; ", problems));
     }
@@ -154,7 +185,10 @@ public record Configuration(
         frontend,
         Path.of(env.getOrDefault("PROJECTS_DIR", "./projects")),
         blankToNull(env.get("INTERNAL_API_TOKEN")),
-        refreshWindow);
+        refreshWindow,
+        signInProviders,
+        origins,
+        signInPerMinute);
   }
 
   /**
@@ -243,6 +277,13 @@ public record Configuration(
     }
     problems.add(name + " must be true or false");
     return dflt;
+  }
+
+  private static List<String> list(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
   private static String blankToNull(String s) {

@@ -29,6 +29,8 @@ import com.nexflux.integrations.core.oauth.OAuthFlows;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.oauth.SignInCompletion;
+import com.nexflux.integrations.core.oauth.SignInIdentities;
+import com.nexflux.integrations.core.oauth.SignInIdentityService;
 import com.nexflux.integrations.core.provider.Capability;
 import com.nexflux.integrations.core.provider.ConnectionMethod;
 import com.nexflux.integrations.core.provider.IntegrationsOverview;
@@ -86,6 +88,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
   private final SharedParts shared;
   private final MqttIntegrations mqtt;
   private final OkHttpClient http;
+  private final SignInIdentities identities;
 
   private NexfluxIntegrations(Builder b) {
     this.persistence = new PostgresPersistence(b.dataSource);
@@ -101,12 +104,14 @@ public final class NexfluxIntegrations implements AutoCloseable {
     modules.addAll(NOT_YET_AVAILABLE);
     modules.addAll(b.extraModules);
     this.providers = ProviderRegistry.of(modules).build(shared,
-        new ProviderRegistry.EngineOptions(b.signIn, b.tokenRefreshWindow));
+        new ProviderRegistry.EngineOptions(b.signIn, b.tokenRefreshWindow, b.signInProviders,
+            b.signInStartsPerMinute));
     this.mqtt = providers.useCase(MqttIntegrations.class)
         .orElseThrow(() -> new IllegalStateException("the registry has no MQTT module"));
     this.overview = new OverviewService(providers.overviewEntries());
     this.auditTrail = new AuditTrailService(persistence.auditLog());
     this.accounts = new UserAccounts(persistence.userDirectory(), b.provisionUsers);
+    this.identities = new SignInIdentityService(persistence.identities(), b.clock);
     if (b.startBackgroundJobs) {
       shared.schedulerIfCreated().ifPresent(DbSchedulerJobScheduler::start);
     }
@@ -153,6 +158,11 @@ public final class NexfluxIntegrations implements AutoCloseable {
   /** @return fresh access tokens for users' OAuth connections, when an OAuth provider is configured */
   public Optional<AccessTokens> accessTokens() {
     return providers.oauth().map(OAuthEngine::tokens);
+  }
+
+  /** @return the users' sign-in identities (list, remove) */
+  public SignInIdentities signInIdentities() {
+    return identities;
   }
 
   /** @return the token refresh sweeper (it also runs every minute in the background) */
@@ -227,6 +237,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
         .auditTrail(auditTrail)
         .accounts(accounts)
         .authenticator(authenticator)
+        .signInIdentities(identities)
         .readiness(this::checkReady);
   }
 
@@ -294,6 +305,8 @@ public final class NexfluxIntegrations implements AutoCloseable {
     private Duration schedulerPollInterval = DbSchedulerJobScheduler.DEFAULT_POLLING_INTERVAL;
     private String instanceName = "integrations-" + UUID.randomUUID().toString().substring(0, 8);
     private boolean startBackgroundJobs = true;
+    private Set<Provider> signInProviders = Set.of();
+    private int signInStartsPerMinute = 20;
     private final List<ProviderModule> extraModules = new ArrayList<>();
 
     private Builder() {}
@@ -337,6 +350,24 @@ public final class NexfluxIntegrations implements AutoCloseable {
     /** Completes "sign in with GitHub" in the host's way; without it sign-in is not offered. */
     public Builder signInCompletion(SignInCompletion value) {
       this.signIn = value;
+      return this;
+    }
+
+    /**
+     * The providers a login page may offer for sign-in ({@code SIGN_IN_PROVIDERS}); default none. A sign-in also
+     * needs {@link #signInCompletion}; connecting an integration never signs anyone in.
+     */
+    public Builder signInProviders(Set<Provider> value) {
+      this.signInProviders = Set.copyOf(value);
+      return this;
+    }
+
+    /** Sign-in starts allowed per client address per minute (per instance); default 20. */
+    public Builder signInStartsPerMinute(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("signInStartsPerMinute must be at least 1");
+      }
+      this.signInStartsPerMinute = value;
       return this;
     }
 

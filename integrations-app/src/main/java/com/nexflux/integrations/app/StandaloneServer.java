@@ -101,10 +101,14 @@ public final class StandaloneServer implements AutoCloseable {
           .mqttTestTimeout(Duration.ofMillis(config.mqttTestTimeoutMs()))
           .mqttTestsPerMinute(config.mqttTestsPerMinute())
           .provisionUsers(config.provisionUsers())
+          .signInProviders(config.signInProviders().stream().map(Provider::of)
+              .collect(java.util.stream.Collectors.toSet()))
+          .signInStartsPerMinute(config.signInStartsPerMinute())
           .build();
       opened.add(integrations);
       Javalin app = integrations.httpApiBuilder(authenticator)
           .internalApiToken(config.internalApiToken())
+          .corsAllowedOrigins(config.corsAllowedOrigins())
           .publicBaseUrlIsHttps(config.github() != null && config.github().callbackUrl().startsWith("https:"))
           .build()
           .createServer();

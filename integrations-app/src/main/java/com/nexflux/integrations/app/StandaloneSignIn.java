@@ -28,8 +28,14 @@ final class StandaloneSignIn implements SignInCompletion {
 
   @Override
   public URI complete(UserId userId, Provider provider, String login, boolean newUser) {
+    return complete(userId, provider, login, newUser, frontendUrl);
+  }
+
+  /** The session token goes in the fragment of the flow's target ({@code FRONTEND_URL} or its return path). */
+  @Override
+  public URI complete(UserId userId, Provider provider, String login, boolean newUser, URI target) {
     String token = JwtAuthenticator.issueHs256(secret, userId, issuer, audience, SESSION);
-    String base = frontendUrl.toString();
+    String base = target.toString();
     int hash = base.indexOf('#');
     if (hash >= 0) {
       base = base.substring(0, hash);

@@ -233,7 +233,8 @@ class StandaloneServerTest {
     return new Configuration(c.bindHost(), c.port(), c.databaseUrl(), c.databasePoolSize(), c.dataDir(),
         c.keysetJson(), c.keysetFile(), c.jwtSecret(), jwksUrl, issuer, audience, c.defaultMqttBrokerUrl(),
         c.mqttTestTimeoutMs(), c.mqttTestsPerMinute(), c.outboundAllowedNetworks(), c.provisionUsers(), c.github(),
-        c.frontendUrl(), c.projectsDir(), c.internalApiToken(), c.tokenRefreshWindowMinutes());
+        c.frontendUrl(), c.projectsDir(), c.internalApiToken(), c.tokenRefreshWindowMinutes(), c.signInProviders(),
+        c.corsAllowedOrigins(), c.signInStartsPerMinute());
   }
 
   @Test

@@ -15,7 +15,12 @@ import com.nexflux.integrations.core.account.Accounts;
 import com.nexflux.integrations.core.audit.AuditTrail;
 import com.nexflux.integrations.core.provider.IntegrationsOverview;
 import com.nexflux.integrations.http.internal.AccountHandlers;
+import com.nexflux.integrations.core.oauth.SignInIdentities;
+import com.nexflux.integrations.http.internal.ApiPaths;
 import com.nexflux.integrations.http.internal.ApiRoutes;
+import com.nexflux.integrations.http.internal.SignInHandlers;
+import com.nexflux.integrations.http.oauth.OAuthRoutes;
+import io.javalin.http.HandlerType;
 import com.nexflux.integrations.http.internal.BearerAuthentication;
 import com.nexflux.integrations.http.internal.CookieSecurity;
 import com.nexflux.integrations.http.internal.ErrorResponses;
@@ -72,6 +77,7 @@ public final class IntegrationsApi {
 
   private final ApiRoutes routes;
   private final byte[] openApi;
+  private final List<String> corsOrigins;
 
   private IntegrationsApi(Builder b) {
     JsonResponses json = new JsonResponses(MAPPER);
@@ -82,10 +88,15 @@ public final class IntegrationsApi {
     List<RouteModule> modules = List.copyOf(b.modules);
     this.openApi = OpenApiFragments.merge(OpenApiFragments.resource(IntegrationsApi.class, "openapi.json"),
         modules.stream().map(RouteModule::openApi).toList());
+    SignInHandlers signIn = new SignInHandlers(modules.stream().filter(OAuthRoutes.class::isInstance)
+        .map(OAuthRoutes.class::cast).toList(), b.identities, auth, json);
+    this.corsOrigins = List.copyOf(b.corsOrigins);
     this.routes = new ApiRoutes(
         new AccountHandlers(b.overview, b.auditTrail, auth, json),
         new SystemHandlers(b.readiness, openApi, json),
-        List.of(),
+        List.of(new ApiRoutes.SharedRoute(HandlerType.GET, ApiPaths.AUTH_PROVIDERS, signIn::providers),
+            new ApiRoutes.SharedRoute(HandlerType.GET, ApiPaths.IDENTITIES, signIn::list),
+            new ApiRoutes.SharedRoute(HandlerType.DELETE, ApiPaths.IDENTITY, signIn::delete)),
         modules,
         kit,
         auth,
@@ -153,6 +164,27 @@ public final class IntegrationsApi {
       // answers are small JSON documents; compressing them costs more CPU than it saves (a proxy may still do it)
       config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
       config.startup.showJavalinBanner = false;
+      if (!corsOrigins.isEmpty()) {
+        // Javalin's CORS plugin: exact origins, credentials allowed; preflights are answered with the requested
+        // headers (Authorization, Content-Type); other origins get no CORS headers at all
+        config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+          rule.allowHost(corsOrigins.get(0), corsOrigins.subList(1, corsOrigins.size()).toArray(String[]::new));
+          rule.allowCredentials = true;
+          rule.exposeHeader("X-Request-Id");
+          rule.exposeHeader("Retry-After");
+        }));
+        // the plugin answers any preflight with Allow-Headers/-Methods; another origin gets no CORS header at all
+        config.routes.after(ctx -> {
+          String origin = ctx.header("Origin");
+          if (origin == null || !corsOrigins.contains(origin)) {
+            for (String h : List.of("Access-Control-Allow-Headers", "Access-Control-Allow-Methods",
+                "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers",
+                "Access-Control-Max-Age")) {
+              ctx.res().setHeader(h, null);
+            }
+          }
+        });
+      }
       config.jetty.modifyServer(server -> {
         server.insertHandler(new GracefulHandler());
         server.setStopTimeout(SHUTDOWN_DRAIN_TIMEOUT.toMillis());
@@ -206,8 +238,48 @@ public final class IntegrationsApi {
     private String internalApiToken;
     private boolean publicBaseUrlIsHttps;
     private boolean trustForwardedProto;
+    private SignInIdentities identities;
+    private final List<String> corsOrigins = new ArrayList<>();
 
     private Builder() {}
+
+    /** The users' sign-in identities behind {@code /api/v1/users/me/identities} (optional; without it none). */
+    public Builder signInIdentities(SignInIdentities identities) {
+      this.identities = Objects.requireNonNull(identities, "identities");
+      return this;
+    }
+
+    /**
+     * Origins of a frontend on another origin that may call this API from a browser ({@code CORS_ALLOWED_ORIGINS}):
+     * exact {@code scheme://host[:port]} values, no wildcard, no path. Applies to {@link #createServer()} (a host
+     * that mounts the routes configures CORS itself). Default none: no CORS headers.
+     *
+     * @throws IllegalArgumentException for a value that is not an exact http(s) origin
+     */
+    public Builder corsAllowedOrigins(List<String> origins) {
+      this.corsOrigins.clear();
+      for (String o : origins) {
+        this.corsOrigins.add(checkOrigin(o));
+      }
+      return this;
+    }
+
+    private static String checkOrigin(String origin) {
+      Objects.requireNonNull(origin, "origin");
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(origin);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("not an origin: " + origin);
+      }
+      String scheme = uri.getScheme();
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+          || uri.getRawUserInfo() != null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+          || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw new IllegalArgumentException("a CORS origin is scheme://host[:port] without path: " + origin);
+      }
+      return origin;
+    }
 
     /**
      * Adds a provider's routes (and its OpenAPI fragment); modules are registered in the order given. A route or

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.error.NotConfiguredException;
+import com.nexflux.integrations.core.oauth.FlowPurpose;
 import com.nexflux.integrations.core.oauth.OAuthFlows;
 import com.nexflux.integrations.http.support.ApiFixture;
 import com.nexflux.integrations.http.support.FakeOAuthFlows;
@@ -54,9 +55,28 @@ class GitHubAuthRoutesTest {
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
   }
 
+  private static final String SIGN_IN = CONNECT + "?intent=sign_in";
+
   @Test
-  void connect_withoutToken_startsASignInFlow_redirectsToTheProvider_andSetsAnHttpOnlyLaxCookie() {
+  void connect_withoutTokenAndWithoutIntent_is401_neverASilentSignIn() {
     HttpResponse<String> r = api.send(api.request(CONNECT).header("Accept", BROWSER_ACCEPT).GET());
+    error(r, 401, "UNAUTHORIZED");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(setCookies(r)).isEmpty();
+    assertThat(api.oauth.starts).isEmpty();
+    error(api.send(api.request(CONNECT + "?intent=link").GET()), 401, "UNAUTHORIZED");
+    assertThat(api.oauth.starts).isEmpty();
+  }
+
+  @Test
+  void connect_withAnUnknownIntent_is400() {
+    error(api.send(api.authed(CONNECT + "?intent=signin").GET()), 400, "VALIDATION_FAILED");
+    assertThat(api.oauth.starts).isEmpty();
+  }
+
+  @Test
+  void connect_withIntentSignIn_startsASignInFlow_redirectsToTheProvider_andSetsAnHttpOnlyLaxCookie() {
+    HttpResponse<String> r = api.send(api.request(SIGN_IN).header("Accept", BROWSER_ACCEPT).GET());
 
     assertThat(r.statusCode()).isEqualTo(302);
     assertThat(r.headers().firstValue("Location")).hasValue(FakeOAuthFlows.AUTHORIZATION_URL.toString());
@@ -68,6 +88,7 @@ class GitHubAuthRoutesTest {
     FakeOAuthFlows.Start start = api.oauth.starts.get(0);
     assertThat(start.provider()).isEqualTo(Provider.GITHUB);
     assertThat(start.linkingUser()).isEmpty();
+    assertThat(start.options().purpose()).isEqualTo(FlowPurpose.SIGN_IN);
     assertThat(start.secureCookie()).isFalse();
     assertThat(start.context().requestId()).isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
     assertThat(start.context().ip()).isEqualTo("127.0.0.1");
@@ -78,10 +99,39 @@ class GitHubAuthRoutesTest {
     HttpResponse<String> r = api.send(api.authed(CONNECT).GET());
 
     assertThat(r.statusCode()).isEqualTo(302);
-    assertThat(api.oauth.starts).singleElement()
-        .satisfies(s -> assertThat(s.linkingUser()).isEqualTo(Optional.of(api.user)));
+    assertThat(api.oauth.starts).singleElement().satisfies(s -> {
+      assertThat(s.linkingUser()).isEqualTo(Optional.of(api.user));
+      assertThat(s.options()).isEqualTo(OAuthFlows.StartOptions.LINK);
+    });
     assertThat(api.accounts.admitted).contains(api.user);
     assertThat(setCookie(r, PLAIN_COOKIE)).contains("HttpOnly", "SameSite=Lax");
+  }
+
+  @Test
+  void connect_passesReturnToAndAddedScopes_andTheCallbackPassesIss() {
+    api.send(api.authed(CONNECT + "?return_to=%2Fprojects%2F42%3Ftab%3Dsync&scope=gist%20workflow").GET());
+    assertThat(api.oauth.starts).singleElement().satisfies(s -> assertThat(s.options()).isEqualTo(
+        new OAuthFlows.StartOptions(FlowPurpose.LINK, "/projects/42?tab=sync", List.of("gist", "workflow"))));
+
+    api.send(api.request(CALLBACK + "?state=s&code=c&iss=https%3A%2F%2Fissuer.example").GET());
+    assertThat(api.oauth.completions).singleElement().satisfies(c -> assertThat(c.callback())
+        .isEqualTo(new OAuthFlows.Callback("s", "c", null, "https://issuer.example")));
+  }
+
+  @Test
+  void connect_withAReturnToSentTwice_is400() {
+    error(api.send(api.authed(CONNECT + "?return_to=%2Fa&return_to=%2Fb").GET()), 400, "VALIDATION_FAILED");
+    assertThat(api.oauth.starts).isEmpty();
+  }
+
+  @Test
+  void connect_aRateLimitedSignIn_is429WithRetryAfter() {
+    api.oauth.failure = new com.nexflux.integrations.core.error.RateLimitedException("too many", 
+        java.time.Duration.ofSeconds(42));
+    HttpResponse<String> r = api.send(api.request(SIGN_IN).GET());
+    error(r, 429, "RATE_LIMITED");
+    assertThat(r.headers().firstValue("Retry-After")).hasValue("42");
+    assertThat(setCookies(r)).isEmpty();
   }
 
   @Test
@@ -95,7 +145,7 @@ class GitHubAuthRoutesTest {
 
   @Test
   void connect_withAnotherAuthorizationScheme_is401_notASignIn() {
-    HttpResponse<String> r = api.send(api.request(CONNECT).header("Authorization", "Basic dXNlcjpwYXNz").GET());
+    HttpResponse<String> r = api.send(api.request(SIGN_IN).header("Authorization", "Basic dXNlcjpwYXNz").GET());
     error(r, 401, "UNAUTHORIZED");
     assertThat(api.oauth.starts).isEmpty();
   }
@@ -122,14 +172,14 @@ class GitHubAuthRoutesTest {
 
   @Test
   void connect_acceptingJsonWithQZero_isStillARedirect() {
-    HttpResponse<String> r = api.send(api.request(CONNECT).header("Accept", "application/json;q=0, */*").GET());
+    HttpResponse<String> r = api.send(api.authed(CONNECT).header("Accept", "application/json;q=0, */*").GET());
     assertThat(r.statusCode()).isEqualTo(302);
   }
 
   @Test
   void connect_inSecureMode_setsAHostPrefixedSecureCookieWithPathRoot() {
     restart(ApiFixture.withGitHub(b -> b.publicBaseUrlIsHttps(true)));
-    HttpResponse<String> r = api.send(api.request(CONNECT).GET());
+    HttpResponse<String> r = api.send(api.request(SIGN_IN).GET());
 
     assertThat(r.statusCode()).isEqualTo(302);
     String cookie = setCookie(r, HOST_COOKIE);
@@ -141,13 +191,13 @@ class GitHubAuthRoutesTest {
 
   @Test
   void forwardedProto_countsOnlyWhenTrusted() {
-    HttpResponse<String> untrusted = api.send(api.request(CONNECT).header("X-Forwarded-Proto", "https").GET());
+    HttpResponse<String> untrusted = api.send(api.request(SIGN_IN).header("X-Forwarded-Proto", "https").GET());
     assertThat(setCookie(untrusted, PLAIN_COOKIE)).doesNotContain("Secure");
 
     restart(ApiFixture.withGitHub(b -> b.trustForwardedProto(true)));
-    HttpResponse<String> trusted = api.send(api.request(CONNECT).header("X-Forwarded-Proto", "https, http").GET());
+    HttpResponse<String> trusted = api.send(api.request(SIGN_IN).header("X-Forwarded-Proto", "https, http").GET());
     assertThat(setCookie(trusted, HOST_COOKIE)).contains("; Secure");
-    HttpResponse<String> plain = api.send(api.request(CONNECT).header("X-Forwarded-Proto", "http").GET());
+    HttpResponse<String> plain = api.send(api.request(SIGN_IN).header("X-Forwarded-Proto", "http").GET());
     assertThat(setCookie(plain, PLAIN_COOKIE)).doesNotContain("Secure");
     assertThat(api.oauth.starts).extracting(FakeOAuthFlows.Start::secureCookie).containsExactly(true, false);
   }
@@ -232,7 +282,7 @@ class GitHubAuthRoutesTest {
   @Test
   void withoutOAuthFlows_bothRoutesExistAndAnswer503ProviderNotConfigured() {
     restart(new ApiFixture());
-    HttpResponse<String> connect = api.send(api.request(CONNECT).GET());
+    HttpResponse<String> connect = api.send(api.request(SIGN_IN).GET());
     error(connect, 503, "PROVIDER_NOT_CONFIGURED");
     assertThat(setCookies(connect)).isEmpty();
     error(api.send(api.authed(CONNECT).GET()), 503, "PROVIDER_NOT_CONFIGURED");

@@ -56,7 +56,7 @@ class GitHubHostMountTest {
 
   @Test
   void connectAndCallback_areNotBehindTheUserAuthentication() {
-    HttpResponse<String> connect = fixture.send(request("/api/v1/auth/github/connect").GET());
+    HttpResponse<String> connect = fixture.send(request("/api/v1/auth/github/connect?intent=sign_in").GET());
     assertThat(connect.statusCode()).isEqualTo(302);
     assertThat(connect.headers().firstValue("Location")).hasValue(FakeOAuthFlows.AUTHORIZATION_URL.toString());
     assertThat(connect.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");

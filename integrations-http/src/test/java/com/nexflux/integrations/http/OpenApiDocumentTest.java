@@ -57,7 +57,7 @@ class OpenApiDocumentTest {
         .filter(e -> e.method.isHttpMethod())
         .map(e -> e.method.name() + " " + e.path)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(registered).hasSize(18);
+    assertThat(registered).hasSize(21);
     assertThat(documentedOperations()).isEqualTo(registered);
   }
 

@@ -22,7 +22,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.postgresql.util.PGobject;
 
 /**
- * {@link AuthorizationFlowStore} on the {@code oauth_authorizations} table (V2), shared by every server instance.
+ * {@link AuthorizationFlowStore} on the {@code oauth_authorizations} table (V2, V5: nonce hash, return path,
+ * added scopes), shared by every server instance.
  *
  * <p>{@link #consume} is a single {@code DELETE ... WHERE state_hash = ? RETURNING ...}: of any number of concurrent
  * callbacks with the same state exactly one gets the row. Expired rows are returned too (the caller reports
@@ -33,16 +34,17 @@ public final class JdbiAuthorizationFlowStore implements AuthorizationFlowStore 
   private static final String INSERT = """
       INSERT INTO oauth_authorizations
         (state_hash, browser_binding_hash, provider, purpose, user_id, redirect_uri, code_verifier_encrypted, scopes,
-         created_at, expires_at)
+         created_at, expires_at, nonce_hash, return_to, added_scopes)
       VALUES
         (:state_hash, :browser_binding_hash, :provider, :purpose, :user_id, :redirect_uri, :code_verifier, :scopes,
-         CAST(:created_at AS timestamptz), CAST(:expires_at AS timestamptz))
+         CAST(:created_at AS timestamptz), CAST(:expires_at AS timestamptz), :nonce_hash, :return_to, :added_scopes)
       """;
 
   private static final String CONSUME = """
       DELETE FROM oauth_authorizations WHERE state_hash = :state_hash
       RETURNING state_hash, browser_binding_hash, provider, purpose, user_id, redirect_uri, code_verifier_encrypted,
-                scopes::text AS scopes, created_at, expires_at
+                scopes::text AS scopes, created_at, expires_at, nonce_hash, return_to,
+                added_scopes::text AS added_scopes
       """;
 
   private static final String PURGE = "DELETE FROM oauth_authorizations WHERE expires_at < CAST(:now AS timestamptz)";
@@ -79,6 +81,9 @@ public final class JdbiAuthorizationFlowStore implements AuthorizationFlowStore 
         .bind("scopes", scopes)
         .bind("created_at", Timestamps.bind(flow.createdAt()))
         .bind("expires_at", Timestamps.bind(flow.expiresAt()))
+        .bind("nonce_hash", flow.nonceHash())
+        .bind("return_to", flow.returnTo())
+        .bind("added_scopes", OAuthRows.array(flow.addedScopes()))
         .execute()));
   }
 
@@ -117,7 +122,8 @@ public final class JdbiAuthorizationFlowStore implements AuthorizationFlowStore 
       return new PendingAuthorization(rs.getString("state_hash"), rs.getString("browser_binding_hash"), provider,
           purpose, user == null ? null : new UserId(user), URI.create(rs.getString("redirect_uri")),
           new EncryptedSecret(rs.getString("code_verifier_encrypted")), OAuthRows.strings(rs.getString("scopes")),
-          Timestamps.read(rs, "created_at"), Timestamps.read(rs, "expires_at"));
+          Timestamps.read(rs, "created_at"), Timestamps.read(rs, "expires_at"), rs.getString("nonce_hash"),
+          rs.getString("return_to"), OAuthRows.strings(rs.getString("added_scopes")));
     } catch (RuntimeException e) {
       throw Db.unreadable("authorization flow", e);
     }

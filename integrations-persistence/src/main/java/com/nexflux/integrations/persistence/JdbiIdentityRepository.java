@@ -1,9 +1,13 @@
 package com.nexflux.integrations.persistence;
 
+import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.oauth.IdentityRepository;
+import com.nexflux.integrations.persistence.internal.AuditRows;
 import com.nexflux.integrations.persistence.internal.Db;
+import com.nexflux.integrations.persistence.internal.Timestamps;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,6 +39,12 @@ public final class JdbiIdentityRepository implements IdentityRepository {
       VALUES (:user_id, :provider, :account_id)
       ON CONFLICT (provider, provider_account_id) DO NOTHING
       """;
+
+  private static final String LIST = """
+      SELECT provider, provider_account_id, created_at FROM user_identities WHERE user_id = :user_id
+      ORDER BY created_at, provider
+      """;
+  private static final String DELETE = "DELETE FROM user_identities WHERE user_id = :user_id AND provider = :provider";
 
   private final Jdbi jdbi;
 
@@ -128,6 +138,49 @@ public final class JdbiIdentityRepository implements IdentityRepository {
         .bind("provider", provider.key())
         .bind("account_id", accountId)
         .execute()) == 1);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Rows with a provider key this release cannot parse are left out.
+   *
+   * @throws com.nexflux.integrations.core.error.UnavailableException when the database fails
+   */
+  @Override
+  public List<Identity> list(UserId userId) {
+    Objects.requireNonNull(userId, "userId");
+    return Db.call(() -> jdbi.withHandle(h -> h.createQuery(LIST)
+        .bind("user_id", userId.value())
+        .map((rs, ctx) -> Provider.fromKey(rs.getString("provider"))
+            .map(p -> {
+              try {
+                return new Identity(p, rs.getString("provider_account_id"), Timestamps.read(rs, "created_at"));
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            }))
+        .list()
+        .stream()
+        .flatMap(java.util.Optional::stream)
+        .toList()));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws com.nexflux.integrations.core.error.UnavailableException when the database fails (nothing changes)
+   */
+  @Override
+  public boolean delete(UserId userId, Provider provider, AuditEvent audit) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(audit, "audit");
+    return Db.call(() -> jdbi.inTransaction(h -> {
+      int deleted = h.createUpdate(DELETE).bind("user_id", userId.value()).bind("provider", provider.key()).execute();
+      AuditRows.insert(h, audit);
+      return deleted > 0;
+    }));
   }
 
   @Override

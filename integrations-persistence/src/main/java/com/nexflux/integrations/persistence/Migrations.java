@@ -15,7 +15,8 @@ import org.flywaydb.core.Flyway;
  * {@code V2__oauth_github.sql}: {@code oauth_authorizations}, {@code user_identities}, {@code github_sync_jobs},
  * {@code github_autosync_pending} and db-scheduler's {@code scheduled_tasks}; {@code V4__sync_jobs.sql}: the
  * provider-neutral {@code sync_jobs}, {@code sync_targets} and {@code sync_pending}, into which V2's GitHub job and
- * pending rows move).
+ * pending rows move; {@code V5__oidc_flows.sql}: the OIDC nonce hash, the return path and the added scopes of a
+ * flow on {@code oauth_authorizations}). V3 was never released.
  *
  * <p>The history is kept in its own table, {@value #HISTORY_TABLE}, so the module can share a database (and a
  * schema) with a hosting service that runs its own Flyway history. A schema that already holds other tables, such as

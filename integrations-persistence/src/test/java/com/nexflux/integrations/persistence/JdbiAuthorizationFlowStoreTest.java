@@ -63,6 +63,31 @@ class JdbiAuthorizationFlowStoreTest {
   }
 
   @Test
+  void keepsTheNonceHashReturnPathAndAddedScopes() {
+    UserId user = new UserId(UUID.randomUUID());
+    PendingAuthorization plain = link("state-v3", user);
+    PendingAuthorization flow = new PendingAuthorization(plain.stateHash(), plain.browserBindingHash(),
+        Provider.GOOGLE, FlowPurpose.LINK, user, plain.redirectUri(), plain.codeVerifier(),
+        List.of("openid", "drive.file"), plain.createdAt(), plain.expiresAt(), hash("nonce"), "/projects/7?tab=sync",
+        List.of("drive.file"));
+    store.save(flow);
+
+    assertThat(Sql.rows(ds, "SELECT nonce_hash, return_to, added_scopes::text AS added FROM oauth_authorizations")
+        .get(0)).containsEntry("nonce_hash", hash("nonce")).containsEntry("return_to", "/projects/7?tab=sync")
+        .containsEntry("added", "[\"drive.file\"]");
+    PendingAuthorization back = store.consume(flow.stateHash()).orElseThrow();
+    assertThat(back.nonceHash()).isEqualTo(hash("nonce"));
+    assertThat(back.returnTo()).isEqualTo("/projects/7?tab=sync");
+    assertThat(back.addedScopes()).containsExactly("drive.file");
+
+    store.save(signIn("state-v3b"));
+    PendingAuthorization none = store.consume(hash("state-v3b")).orElseThrow();
+    assertThat(none.nonceHash()).isNull();
+    assertThat(none.returnTo()).isNull();
+    assertThat(none.addedScopes()).isEmpty();
+  }
+
+  @Test
   void savesAndConsumesEveryField() {
     UserId user = new UserId(UUID.randomUUID());
     PendingAuthorization flow = link("state-1", user);

@@ -51,6 +51,43 @@ class JdbiIdentityRepositoryTest {
   }
 
   @Test
+  void listsAUsersIdentitiesAndDeletesOneWithItsAuditRowInOneTransaction() {
+    UserId alice = provisionedUser(ds);
+    UserId bob = provisionedUser(ds);
+    identities.linkIfAbsent(Provider.GITHUB, "1", alice);
+    identities.linkIfAbsent(Provider.GOOGLE, "g-1", alice);
+    identities.linkIfAbsent(Provider.GITHUB, "2", bob);
+
+    assertThat(identities.list(alice)).extracting(i -> i.provider().key() + ":" + i.accountId())
+        .containsExactlyInAnyOrder("github:1", "google:g-1");
+    assertThat(identities.list(alice)).allSatisfy(i -> assertThat(i.createdAt()).isNotNull());
+
+    assertThat(identities.delete(alice, Provider.GITHUB,
+        OAuthFixtures.githubEvent(alice, "auth.identity_remove"))).isTrue();
+    assertThat(identities.list(alice)).extracting(i -> i.provider().key()).containsExactly("google");
+    assertThat(identities.findUser(Provider.GITHUB, "2")).contains(bob); // bob's identity is untouched
+    assertThat(Sql.count(ds, "SELECT count(*) FROM integration_audit_log WHERE action = 'auth.identity_remove'"))
+        .isEqualTo(1);
+    // idempotent, audited again
+    assertThat(identities.delete(alice, Provider.GITHUB,
+        OAuthFixtures.githubEvent(alice, "auth.identity_remove"))).isFalse();
+    assertThat(Sql.count(ds, "SELECT count(*) FROM integration_audit_log WHERE action = 'auth.identity_remove'"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aFailedAuditRowKeepsTheIdentity() {
+    UserId alice = provisionedUser(ds);
+    identities.linkIfAbsent(Provider.GITHUB, "1", alice);
+    // an audit row whose id is already stored fails, so the whole transaction rolls back
+    var event = OAuthFixtures.githubEvent(alice, "auth.identity_remove");
+    new JdbiAuditLog(ds).append(event);
+    assertThatThrownBy(() -> identities.delete(alice, Provider.GITHUB, event))
+        .isInstanceOf(UnavailableException.class);
+    assertThat(identities.findUser(Provider.GITHUB, "1")).contains(alice);
+  }
+
+  @Test
   void findOrCreateMayUseAnExistingUsersRow() {
     UserId existing = provisionedUser(ds);
     assertThat(identities.findOrCreate(Provider.GITHUB, "42", existing)).isEqualTo(new Linked(existing, true));

@@ -10,14 +10,17 @@ import java.util.Objects;
  * issued token, and the non-secret settings a new connection starts with.
  *
  * @param config the OAuth client configuration (endpoints, client id and secret, scopes)
- * @param accounts resolves the provider account of an access token this provider issued
+ * @param accounts resolves the provider account of an access token this provider issued; {@code null} for an OpenID
+ *     Connect provider (the verified {@code id_token}'s {@code sub} is the account)
  * @param initialConfig the {@code config} a new connection starts with (JSON-compatible values)
  */
 public record OAuthRegistration(OAuthProviderConfig config, ConnectedAccounts accounts,
     Map<String, Object> initialConfig) {
   public OAuthRegistration {
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(accounts, "accounts");
+    if (accounts == null && !config.isOidc()) {
+      throw new NullPointerException("accounts (only an OIDC provider, whose id_token names the account, may omit it)");
+    }
     initialConfig = Map.copyOf(initialConfig);
   }
 }

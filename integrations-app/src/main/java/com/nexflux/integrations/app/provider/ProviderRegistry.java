@@ -13,6 +13,8 @@ import com.nexflux.integrations.core.error.NotConfiguredException;
 import com.nexflux.integrations.http.kit.RouteModule;
 import com.nexflux.integrations.providers.http.OutboundHttpClients;
 import com.nexflux.integrations.providers.http.Timeouts;
+import com.nexflux.integrations.core.oauth.AddressRateLimiter;
+import com.nexflux.integrations.providers.oauth.NimbusIdTokenVerifier;
 import com.nexflux.integrations.providers.oauth.ScribeOAuthClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
+import java.util.Set;
 
 /**
  * The providers of a deployment, in the overview's order. Built in the composition root; hands each provider's
@@ -50,9 +53,23 @@ public final class ProviderRegistry {
   }
 
   /** What the OAuth engine needs besides the modules' registrations. */
-  public record EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow) {
+  /**
+   * @param signInProviders the providers a sign-in may use ({@code SIGN_IN_PROVIDERS}, empty by default)
+   * @param signInStartsPerMinute sign-in starts allowed per client address per minute (per instance)
+   */
+  public record EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow, Set<Provider> signInProviders,
+      int signInStartsPerMinute) {
     public EngineOptions {
       Objects.requireNonNull(tokenRefreshWindow, "tokenRefreshWindow");
+      signInProviders = Set.copyOf(signInProviders);
+      if (signInStartsPerMinute < 1) {
+        throw new IllegalArgumentException("signInStartsPerMinute must be at least 1");
+      }
+    }
+
+    /** Options without sign-in providers and with 20 sign-in starts per address per minute. */
+    public EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow) {
+      this(signIn, tokenRefreshWindow, Set.of(), 20);
     }
   }
 
@@ -96,7 +113,9 @@ public final class ProviderRegistry {
           throw new IllegalStateException("module " + p.key() + " registered another provider's OAuth config");
         }
         configs.put(p, r.get().config());
-        resolvers.put(p, r.get().accounts());
+        if (r.get().accounts() != null) {
+          resolvers.put(p, r.get().accounts());
+        }
         initial.put(p, r.get().initialConfig());
       }
     }
@@ -131,7 +150,9 @@ public final class ProviderRegistry {
     };
     OAuthFlowService flows = new OAuthFlowService(configs, client, persistence.authorizationFlows(),
         persistence.oauthConnections(), persistence.identities(), accounts, options.signIn(), shared.cipher(),
-        persistence.auditLog(), shared.clock(), frontend, initial);
+        persistence.auditLog(), shared.clock(), frontend, initial, new NimbusIdTokenVerifier(shared.clock()),
+        options.signInProviders(),
+        new AddressRateLimiter(options.signInStartsPerMinute(), Duration.ofMinutes(1), shared.clock()));
     TokenService tokens = new TokenService(configs, client, persistence.oauthConnections(), shared.cipher(),
         persistence.auditLog(), shared.clock());
     RefreshSweeper sweeper = new RefreshSweeper(tokens, persistence.oauthConnections(), shared.clock(),

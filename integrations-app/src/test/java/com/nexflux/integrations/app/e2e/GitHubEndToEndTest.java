@@ -214,6 +214,40 @@ class GitHubEndToEndTest {
     assertThat(sub2).as("the same GitHub account signs in as the same user").isEqualTo(sub1);
   }
 
+  @Test
+  void connectingCreatesNoSignInIdentity_signInDoes_andTheUserSeesAndRemovesIt() {
+    UserId user = user();
+    world.connect(user);
+    HttpResponse<String> mine = world.send("GET", "/api/v1/users/me/identities", GitHubWorld.token(user), null, null);
+    assertThat(mine.statusCode()).isEqualTo(200);
+    assertThat(GitHubWorld.parse(mine.body()).at("/data/identities")).isEmpty();
+
+    URI signedIn = signIn();
+    String token = signedIn.getFragment().substring("token=".length());
+    assertThat(subject(token)).as("linking did not make the GitHub account sign in as the linking user")
+        .isNotEqualTo(user.value().toString());
+    HttpResponse<String> list = world.send("GET", "/api/v1/users/me/identities", token, null, null);
+    assertThat(GitHubWorld.parse(list.body()).at("/data/identities/0/provider").asText()).isEqualTo("github");
+
+    HttpResponse<String> removed = world.send("DELETE", "/api/v1/users/me/identities/github", token, null, null);
+    assertThat(removed.statusCode()).isEqualTo(200);
+    assertThat(GitHubWorld.parse(world.send("GET", "/api/v1/users/me/identities", token, null, null).body())
+        .at("/data/identities")).isEmpty();
+    assertThat(subject(signIn().getFragment().substring("token=".length())))
+        .as("a removed identity no longer signs in to that user").isNotEqualTo(subject(token));
+  }
+
+  @Test
+  void connectWithoutTokenOrIntent_is401_andTheLoginPageLearnsWhatItMayOffer() {
+    assertThat(world.send("GET", "/api/v1/auth/github/connect", null, null, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> providers = world.send("GET", "/api/v1/auth/providers", null, null, null);
+    assertThat(providers.statusCode()).isEqualTo(200);
+    var github = GitHubWorld.parse(providers.body()).at("/data/providers/0");
+    assertThat(github.get("provider").asText()).isEqualTo("github");
+    assertThat(github.get("configured").asBoolean()).isTrue();
+    assertThat(github.get("sign_in").asBoolean()).isTrue();
+  }
+
   private static URI signIn() {
     GitHubWorld.Started started = world.startConnect(null);
     assertThat(query(started.authorizationUrl()).get("scope")).doesNotContain("repo");

@@ -66,6 +66,7 @@ final class GitHubWorld implements AutoCloseable {
         .github(config)
         .frontendUrl(URI.create(FRONTEND))
         .projectSource(new FileSystemProjectSource(projects))
+        .signInProviders(java.util.Set.of(Provider.GITHUB))
         .signInCompletion((user, provider, login, created) -> URI.create(FRONTEND + "#token="
             + JwtAuthenticator.issueHs256(JWT_SECRET, user, null, null, Duration.ofHours(1))))
         .schedulerPollInterval(Duration.ofMillis(200))
@@ -130,7 +131,9 @@ final class GitHubWorld implements AutoCloseable {
   record Started(URI authorizationUrl, String cookie) {}
 
   Started startConnect(UserId user) {
-    HttpResponse<String> r = send("GET", "/api/v1/auth/github/connect", user == null ? null : token(user), null, null);
+    // without a user: an explicit sign-in (connect without a token and without intent=sign_in is a 401)
+    HttpResponse<String> r = send("GET", "/api/v1/auth/github/connect" + (user == null ? "?intent=sign_in" : ""),
+        user == null ? null : token(user), null, null);
     if (r.statusCode() != 200) {
       throw new AssertionError("connect answered " + r.statusCode() + ": " + r.body());
     }

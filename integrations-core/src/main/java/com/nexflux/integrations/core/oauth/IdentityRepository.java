@@ -1,7 +1,11 @@
 package com.nexflux.integrations.core.oauth;
 
+import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Links provider accounts to NexFlux users ({@code user_identities}, SPI). */
@@ -19,6 +23,32 @@ public interface IdentityRepository {
 
   /** Links the account to {@code userId} unless it is already linked (to anyone). @return whether it linked */
   boolean linkIfAbsent(Provider provider, String accountId, UserId userId);
+
+  /** @return the user's sign-in identities, oldest first */
+  List<Identity> list(UserId userId);
+
+  /**
+   * Removes the user's identity at {@code provider} (all of them, should there be several), with its audit row in the
+   * same transaction (written even when nothing was linked).
+   *
+   * @return whether an identity went
+   */
+  boolean delete(UserId userId, Provider provider, AuditEvent audit);
+
+  /**
+   * A provider account a user signs in with.
+   *
+   * @param provider the provider
+   * @param accountId the provider's stable account id (an OIDC {@code sub}, GitHub's numeric id)
+   * @param createdAt when it was linked
+   */
+  record Identity(Provider provider, String accountId, Instant createdAt) {
+    public Identity {
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(accountId, "accountId");
+      Objects.requireNonNull(createdAt, "createdAt");
+    }
+  }
 
   /** The outcome of {@link #findOrCreate}. */
   record Linked(UserId userId, boolean created) {}

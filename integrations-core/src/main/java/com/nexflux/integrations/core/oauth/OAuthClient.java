@@ -24,6 +24,20 @@ public interface OAuthClient {
   URI authorizationUrl(OAuthProviderConfig config, String state, String codeChallenge, List<String> scopes);
 
   /**
+   * Like {@link #authorizationUrl(OAuthProviderConfig, String, String, List)}, plus the OpenID Connect
+   * {@code nonce} (when not null) and the config's {@link OAuthProviderConfig#authorizationParameters()}. A client
+   * that supports neither must not be used with an OIDC provider or one with extra parameters.
+   */
+  default URI authorizationUrl(OAuthProviderConfig config, String state, String codeChallenge, List<String> scopes,
+      String nonce) {
+    if (nonce != null || !config.authorizationParameters().isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot send a nonce or extra "
+          + "authorization parameters");
+    }
+    return authorizationUrl(config, state, codeChallenge, scopes);
+  }
+
+  /**
    * Exchanges an authorization code (with the PKCE verifier and the same {@code redirect_uri}).
    *
    * @param requestedScopes stored as the granted scopes when the provider's answer names none

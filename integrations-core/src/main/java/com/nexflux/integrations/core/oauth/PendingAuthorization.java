@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param scopes the requested scopes
  * @param createdAt when the flow started
  * @param expiresAt when it stops being accepted (10 minutes later)
+ * @param nonceHash hex SHA-256 of the OpenID Connect nonce sent in the authorization request, or {@code null} (not
+ *     an OIDC provider)
+ * @param returnTo the relative path to return to after the callback, or {@code null}
+ * @param addedScopes the scopes a link flow adds to an existing connection (a scope upgrade); empty otherwise
  */
 public record PendingAuthorization(
     String stateHash,
@@ -33,7 +37,18 @@ public record PendingAuthorization(
     EncryptedSecret codeVerifier,
     List<String> scopes,
     Instant createdAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String nonceHash,
+    String returnTo,
+    List<String> addedScopes) {
+
+  /** A flow without nonce, return path or added scopes. */
+  public PendingAuthorization(String stateHash, String browserBindingHash, Provider provider, FlowPurpose purpose,
+      UserId userId, URI redirectUri, EncryptedSecret codeVerifier, List<String> scopes, Instant createdAt,
+      Instant expiresAt) {
+    this(stateHash, browserBindingHash, provider, purpose, userId, redirectUri, codeVerifier, scopes, createdAt,
+        expiresAt, null, null, List.of());
+  }
 
   public PendingAuthorization {
     Objects.requireNonNull(stateHash, "stateHash");
@@ -45,6 +60,7 @@ public record PendingAuthorization(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
     scopes = List.copyOf(scopes);
+    addedScopes = addedScopes == null ? List.of() : List.copyOf(addedScopes);
     if (purpose == FlowPurpose.LINK) {
       Objects.requireNonNull(userId, "userId");
     }

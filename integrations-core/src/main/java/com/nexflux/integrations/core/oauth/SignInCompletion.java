@@ -19,4 +19,13 @@ public interface SignInCompletion {
    * @return where to redirect the browser
    */
   URI complete(UserId userId, Provider provider, String login, boolean newUser);
+
+  /**
+   * Like {@link #complete(UserId, Provider, String, boolean)}, knowing where the flow asked to return.
+   *
+   * @param target {@code FRONTEND_URL}, or its origin plus the flow's checked {@code return_to}
+   */
+  default URI complete(UserId userId, Provider provider, String login, boolean newUser, URI target) {
+    return complete(userId, provider, login, newUser);
+  }
 }

@@ -118,7 +118,10 @@ class OAuthFlowServiceTest {
       return account;
     };
     return new OAuthFlowService(Map.of(Provider.GITHUB, GITHUB, Provider.GOOGLE, GOOGLE), client, flows,
-        connections, identities, accounts, signIn, cipher, audit, clock, frontend, INITIAL);
+        connections, identities, accounts, signIn, cipher, audit, clock, frontend, INITIAL,
+        (config, token, nonceHash) -> {
+          throw new AssertionError("GitHub is not OIDC: no id_token is verified");
+        }, java.util.Set.of(Provider.GITHUB), null);
   }
 
   StartedFlow startLink(UserId user) {
@@ -272,7 +275,7 @@ class OAuthFlowServiceTest {
   @Nested
   class Linking {
     @Test
-    void success_stores_encrypted_tokens_with_scopes_expiry_and_profile_and_links_the_identity() {
+    void success_stores_encrypted_tokens_with_scopes_expiry_and_profile_and_creates_no_sign_in_identity() {
       StartedFlow f = startLink(alice);
 
       URI redirect = consentAndReturn(f);
@@ -308,7 +311,9 @@ class OAuthFlowServiceTest {
       assertThatThrownBy(() -> cipher.decrypt(c.accessToken(), refreshCtx))
           .isInstanceOf(SecretUnreadableException.class);
 
-      assertThat(identities.findUser(Provider.GITHUB, "4242")).contains(alice);
+      // connecting an integration is not signing in: no identity is linked
+      assertThat(identities.findUser(Provider.GITHUB, "4242")).isEmpty();
+      assertThat(identities.size()).isZero();
       AuditEvent e = audit.events(alice).get(0);
       assertThat(e.action()).isEqualTo(AuditEvent.Actions.CONNECT);
       assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
@@ -738,9 +743,10 @@ class OAuthFlowServiceTest {
     }
 
     @Test
-    void signing_in_with_a_linked_account_is_that_user_and_leaves_the_integration_alone() {
+    void signing_in_with_an_account_that_is_alices_identity_is_alice_and_leaves_the_integration_alone() {
       consentAndReturn(startLink(alice));
       OAuthConnection linked = connections.stored(alice, Provider.GITHUB).orElseThrow();
+      identities.linkIfAbsent(Provider.GITHUB, "4242", alice); // alice signed in with this account before
 
       signInWithGithub();
 

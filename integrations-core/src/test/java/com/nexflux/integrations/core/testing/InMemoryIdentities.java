@@ -1,9 +1,13 @@
 package com.nexflux.integrations.core.testing;
 
+import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.oauth.IdentityRepository;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +20,7 @@ import java.util.Optional;
 public final class InMemoryIdentities implements IdentityRepository {
   private record Account(Provider provider, String accountId) {}
 
-  private final Map<Account, UserId> links = new HashMap<>(); // guarded by this
+  private final Map<Account, UserId> links = new LinkedHashMap<>(); // guarded by this
   private final InMemoryUserDirectory users;
   private int created;
 
@@ -56,6 +60,26 @@ public final class InMemoryIdentities implements IdentityRepository {
     Objects.requireNonNull(userId, "userId");
     return links.putIfAbsent(new Account(Objects.requireNonNull(provider), Objects.requireNonNull(accountId)),
         userId) == null;
+  }
+
+  @Override
+  public synchronized List<Identity> list(UserId userId) {
+    List<Identity> out = new ArrayList<>();
+    links.forEach((a, u) -> {
+      if (u.equals(userId)) {
+        out.add(new Identity(a.provider(), a.accountId(), Instant.EPOCH));
+      }
+    });
+    return out;
+  }
+
+  /** Audit rows written by {@link #delete}. */
+  public final List<AuditEvent> deleteAudits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public synchronized boolean delete(UserId userId, Provider provider, AuditEvent audit) {
+    deleteAudits.add(Objects.requireNonNull(audit, "audit"));
+    return links.entrySet().removeIf(e -> e.getKey().provider().equals(provider) && e.getValue().equals(userId));
   }
 
   /** @return how many users {@link #findOrCreate} created */

@@ -64,6 +64,8 @@ public final class ScriptedOAuthClient implements OAuthClient {
   private List<String> grantedScopes; // null: the requested ones
   private String lastState;
   private String lastChallenge;
+  private String lastNonce;
+  private volatile String idToken;
 
   private volatile Duration tokenLifetime = Duration.ofHours(8);
   private volatile boolean rotateRefreshTokens = true;
@@ -76,6 +78,28 @@ public final class ScriptedOAuthClient implements OAuthClient {
   /** A server whose token expiries are computed from {@code clock}. */
   public ScriptedOAuthClient(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public synchronized URI authorizationUrl(OAuthProviderConfig config, String state, String codeChallenge,
+      List<String> scopes, String nonce) {
+    StringBuilder sb = new StringBuilder(authorizationUrl(config, state, codeChallenge, scopes).toString());
+    lastNonce = nonce;
+    if (nonce != null) {
+      sb.append("&nonce=").append(enc(nonce));
+    }
+    config.authorizationParameters().forEach((k, v) -> sb.append('&').append(enc(k)).append('=').append(enc(v)));
+    return URI.create(sb.toString());
+  }
+
+  /** @return the nonce of the last authorization URL, or null */
+  public synchronized String lastNonce() {
+    return lastNonce;
+  }
+
+  /** The {@code id_token} code exchanges answer with (default none). */
+  public void setIdToken(String value) {
+    this.idToken = value;
   }
 
   @Override
@@ -128,7 +152,10 @@ public final class ScriptedOAuthClient implements OAuthClient {
         throw new OAuthGrantException("invalid_grant");
       }
     }
-    return issue(grantedScopes() == null ? requestedScopes : grantedScopes(), true);
+    TokenSet t = issue(grantedScopes() == null ? requestedScopes : grantedScopes(), true);
+    String id = idToken;
+    return id == null ? t : new TokenSet(t.accessToken(), t.refreshToken(), t.expiresAt(), t.refreshTokenExpiresAt(),
+        t.scopes(), Secret.of(id));
   }
 
   @Override

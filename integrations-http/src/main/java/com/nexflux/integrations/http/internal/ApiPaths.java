@@ -7,6 +7,8 @@ public final class ApiPaths {
   public static final String AUDIT = INTEGRATIONS + "/audit";
   public static final String AUTH_ROOT = "/api/v1/auth";
   public static final String AUTH_PROVIDERS = AUTH_ROOT + "/providers";
+  public static final String IDENTITIES = USER_ROOT + "/identities";
+  public static final String IDENTITY = IDENTITIES + "/{provider}";
   public static final String INTERNAL_ROOT = "/internal/v1";
   public static final String HEALTH_LIVE = "/health/live";
   public static final String HEALTH_READY = "/health/ready";

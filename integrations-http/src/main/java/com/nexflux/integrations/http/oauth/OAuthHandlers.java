@@ -8,11 +8,15 @@ import com.nexflux.integrations.http.internal.RequestScope;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.core.error.NotConfiguredException;
+import com.nexflux.integrations.core.error.UnauthorizedException;
+import com.nexflux.integrations.core.error.ValidationException;
+import com.nexflux.integrations.core.oauth.FlowPurpose;
 import com.nexflux.integrations.core.oauth.OAuthFlows;
 import io.javalin.http.Context;
 import jakarta.servlet.http.Cookie;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -59,17 +63,29 @@ public final class OAuthHandlers {
   }
 
   /**
-   * Starts a LINK flow for the bearer token's user, or a SIGN_IN flow when the request has no
-   * {@code Authorization} header (an invalid one is 401). Sets the flow cookie and answers 302 to the provider, or
-   * 200 {@code {"authorization_url": …}} when the client accepts {@code application/json}.
+   * Starts a LINK flow for the bearer token's user, or a SIGN_IN flow with {@code intent=sign_in}. Without a bearer
+   * token and without that intent the answer is 401, never a silent sign-in; an {@code Authorization} header that is
+   * not a valid bearer token is 401 either way. {@code return_to} (a relative path) and {@code scope} (scopes a link
+   * flow adds, space-separated) go to the core, which checks them. Sets the flow cookie and answers 302 to the
+   * provider, or 200 {@code {"authorization_url": …}} when the client accepts {@code application/json}.
    */
   public void connect(Context ctx) {
     headers(ctx);
     Optional<UserId> user = auth.optionalUser(ctx);
+    FlowPurpose purpose = intent(ctx);
+    if (purpose == FlowPurpose.LINK && user.isEmpty()) {
+      ctx.header("WWW-Authenticate", BearerAuthentication.CHALLENGE_MISSING);
+      throw new UnauthorizedException("connecting needs a bearer token; to sign in, pass intent=sign_in");
+    }
     OAuthFlows flows = flows();
     boolean secure = cookies.secure(ctx);
+    String scope = optionalSingle(ctx, "scope");
+    List<String> addScopes = scope == null ? List.of()
+        : Arrays.stream(scope.strip().split(" +")).filter(v -> !v.isEmpty()).toList();
+    OAuthFlows.StartOptions options = new OAuthFlows.StartOptions(purpose, optionalSingle(ctx, "return_to"),
+        addScopes);
     OAuthFlows.StartedFlow flow = Objects.requireNonNull(
-        flows.start(provider, user, secure, RequestScope.context(ctx)), "the started flow");
+        flows.start(provider, user, options, secure, RequestScope.context(ctx)), "the started flow");
     URI url = Objects.requireNonNull(flow.authorizationUrl(), "the authorization URL");
     ctx.res().addHeader("Set-Cookie", setCookie(flow.cookieName(), flow.cookieValue(), flow.cookieMaxAge(),
         flow.secureCookie()));
@@ -82,7 +98,8 @@ public final class OAuthHandlers {
 
   /**
    * Completes the flow: the cookie ({@code __Host-} name first; the plain name only on a request that is not
-   * secure), {@code state}, {@code code} and {@code error} go to {@link OAuthFlows#complete}; the cookie is cleared;
+   * secure), {@code state}, {@code code}, {@code error} and the RFC 9207 {@code iss} go to {@link OAuthFlows#complete};
+   * the cookie is cleared;
    * the answer is a 302 to the URI it returned. Any other query parameter ({@code redirect_uri}, {@code return_to}…)
    * is ignored.
    */
@@ -95,10 +112,31 @@ public final class OAuthHandlers {
     ctx.res().addHeader("Set-Cookie", clearCookie(OAuthFlows.cookieName(provider, true), true));
     ctx.res().addHeader("Set-Cookie", clearCookie(OAuthFlows.cookieName(provider, false), secure));
     OAuthFlows.Callback callback = new OAuthFlows.Callback(single(ctx, "state"), single(ctx, "code"),
-        error(ctx));
+        error(ctx), single(ctx, "iss"));
     URI target = Objects.requireNonNull(flows.complete(provider, callback, cookie, RequestScope.context(ctx)),
         "the callback's redirect");
     ctx.status(302).header("Location", target.toASCIIString());
+  }
+
+  /** {@code intent}: absent or {@code link} is a link flow, {@code sign_in} a sign-in; anything else is a 400. */
+  private static FlowPurpose intent(Context ctx) {
+    String intent = optionalSingle(ctx, "intent");
+    if (intent == null || intent.equals("link")) {
+      return FlowPurpose.LINK;
+    }
+    if (intent.equals("sign_in")) {
+      return FlowPurpose.SIGN_IN;
+    }
+    throw ValidationException.of("intent", "must be sign_in or link");
+  }
+
+  /** A query parameter sent at most once (empty counts as absent); twice is a 400 naming it. */
+  private static String optionalSingle(Context ctx, String name) {
+    List<String> values = ctx.queryParams(name);
+    if (values.size() > 1) {
+      throw ValidationException.of(name, "must be sent at most once");
+    }
+    return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
   }
 
   private OAuthFlows flows() {

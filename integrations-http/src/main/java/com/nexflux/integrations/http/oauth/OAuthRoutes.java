@@ -30,6 +30,26 @@ public final class OAuthRoutes implements RouteModule {
     this.flows = flows;
   }
 
+  /** @return the provider */
+  public Provider provider() {
+    return provider;
+  }
+
+  /** @return the provider's display name */
+  public String displayName() {
+    return displayName;
+  }
+
+  /** @return whether the deployment has OAuth credentials for this provider */
+  public boolean configured() {
+    return flows != null && flows.isConfigured(provider);
+  }
+
+  /** @return whether a login page may offer "sign in with" this provider here */
+  public boolean offersSignIn() {
+    return configured() && flows.offersSignIn(provider);
+  }
+
   /** @return {@code /api/v1/auth/{slug}/connect} */
   public static String connectPath(Provider provider) {
     return ApiKit.AUTH + "/" + provider.slug() + "/connect";

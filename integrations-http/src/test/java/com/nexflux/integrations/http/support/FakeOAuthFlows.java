@@ -18,7 +18,7 @@ public final class FakeOAuthFlows implements OAuthFlows {
   public static final Duration LIFETIME = Duration.ofMinutes(10);
 
   /** One {@link #start} call. */
-  public record Start(Provider provider, Optional<UserId> linkingUser, boolean secureCookie,
+  public record Start(Provider provider, Optional<UserId> linkingUser, StartOptions options, boolean secureCookie,
       RequestContext context) {}
 
   /** One {@link #complete} call. */
@@ -32,10 +32,18 @@ public final class FakeOAuthFlows implements OAuthFlows {
   /** Thrown by every call when set. */
   public volatile RuntimeException failure;
 
+  /** What {@link #offersSignIn} answers. */
+  public volatile boolean signIn = true;
+
   @Override
-  public StartedFlow start(Provider provider, Optional<UserId> linkingUser, boolean secureCookie,
-      RequestContext context) {
-    starts.add(new Start(provider, linkingUser, secureCookie, context));
+  public boolean offersSignIn(Provider provider) {
+    return signIn;
+  }
+
+  @Override
+  public StartedFlow start(Provider provider, Optional<UserId> linkingUser, StartOptions options,
+      boolean secureCookie, RequestContext context) {
+    starts.add(new Start(provider, linkingUser, options, secureCookie, context));
     fail();
     return new StartedFlow(AUTHORIZATION_URL, OAuthFlows.cookieName(provider, secureCookie), COOKIE_VALUE, LIFETIME,
         secureCookie);

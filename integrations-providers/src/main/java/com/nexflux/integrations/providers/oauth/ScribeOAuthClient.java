@@ -25,7 +25,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import okhttp3.OkHttpClient;
@@ -42,7 +44,8 @@ import okhttp3.OkHttpClient;
  * <ul>
  *   <li>The authorization URL carries {@code response_type=code}, {@code client_id}, {@code redirect_uri},
  *       {@code scope} (space-separated; left out when there are none), {@code state}, {@code code_challenge} and
- *       {@code code_challenge_method=S256}.</li>
+ *       {@code code_challenge_method=S256}, then the config's extra authorization parameters and, for an OpenID
+ *       Connect provider, the {@code nonce}.</li>
  *   <li>The code exchange posts {@code grant_type=authorization_code}, {@code code}, {@code redirect_uri},
  *       {@code code_verifier}, {@code client_id} and {@code client_secret}; the refresh posts
  *       {@code grant_type=refresh_token}, {@code refresh_token}, {@code client_id} and {@code client_secret}; both
@@ -51,6 +54,8 @@ import okhttp3.OkHttpClient;
  *       See {@link TokenResponseParser} for the mapping to {@code OAuthGrantException},
  *       {@code OAuthProtocolException}, {@code RateLimitedException} and {@code UnavailableException}; network
  *       errors and timeouts are {@link UnavailableException}.</li>
+ *   <li>An {@code id_token} in the answer is handed on as it is ({@link TokenSet#idToken()}); the
+ *       {@link NimbusIdTokenVerifier} checks it.</li>
  *   <li>{@code expires_at} and the refresh token's expiry are the instant the request was sent plus
  *       {@code expires_in} / {@code refresh_token_expires_in}; {@code null} when the provider sends none.</li>
  *   <li>Granted scopes are read from {@code scope}, comma- or space-separated (GitHub answers {@code "repo,gist"});
@@ -117,6 +122,17 @@ public final class ScribeOAuthClient implements OAuthClient {
   @Override
   public URI authorizationUrl(OAuthProviderConfig config, String state, String codeChallenge,
       List<String> scopes) {
+    return authorizationUrl(config, state, codeChallenge, scopes, null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The config's extra parameters come after the protocol's own; {@code nonce} is sent when not null.
+   */
+  @Override
+  public URI authorizationUrl(OAuthProviderConfig config, String state, String codeChallenge,
+      List<String> scopes, String nonce) {
     Objects.requireNonNull(config, "config");
     requireText(state, "state");
     requireText(codeChallenge, "codeChallenge");
@@ -127,7 +143,13 @@ public final class ScribeOAuthClient implements OAuthClient {
     String scope = scopes.isEmpty() ? null : String.join(" ", scopes);
     // the service needs no closing: its only resource is the transport, which owns nothing
     OAuth20Service service = service(config);
-    return URI.create(service.createAuthorizationUrlBuilder().state(state).scope(scope).pkce(pkce).build());
+    Map<String, String> extra = new LinkedHashMap<>(config.authorizationParameters());
+    if (nonce != null) {
+      requireText(nonce, "nonce");
+      extra.put("nonce", nonce);
+    }
+    return URI.create(service.createAuthorizationUrlBuilder().state(state).scope(scope).pkce(pkce)
+        .additionalParams(extra).build());
   }
 
   @Override
@@ -190,7 +212,8 @@ public final class ScribeOAuthClient implements OAuthClient {
         parsed.getRefreshToken() == null ? null : Secret.of(parsed.getRefreshToken()),
         plus(sentAt, parsed.expiresInSeconds()),
         plus(sentAt, parsed.refreshTokenExpiresInSeconds()),
-        granted.isEmpty() ? scopesWhenNoneGranted : granted);
+        granted.isEmpty() ? scopesWhenNoneGranted : granted,
+        parsed.idToken() == null ? null : Secret.of(parsed.idToken()));
   }
 
   private OAuth20Service service(OAuthProviderConfig config) {

@@ -99,6 +99,24 @@ public final class MockOAuthServer implements AutoCloseable {
         List.of("openid"), URI.create(base + "/"));
   }
 
+  /** @return the issuer of the tokens this server signs, {@code http://127.0.0.1:<port>/nexflux} */
+  public String issuer() {
+    return base + "/" + ISSUER;
+  }
+
+  /**
+   * @return this server's OIDC settings: {@link #issuer()} (the issuer of tokens from its endpoints, named after the
+   *     request's host) and {@link #directIssuer()}, and its JWKS, {@code .../nexflux/jwks}
+   */
+  public OAuthProviderConfig.Oidc oidc() {
+    return new OAuthProviderConfig.Oidc(List.of(issuer(), directIssuer()), URI.create(base + "/" + ISSUER + "/jwks"));
+  }
+
+  /** @return the issuer of tokens made with {@code server().issueToken(...)} (the server's own host name) */
+  public String directIssuer() {
+    return server.issuerUrl(ISSUER).toString();
+  }
+
   /**
    * Plays the browser: requests the authorization URL without following redirects and reads the redirect.
    *
@@ -142,8 +160,15 @@ public final class MockOAuthServer implements AutoCloseable {
     return server;
   }
 
+  private boolean closed;
+
+  /** Stops the server; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     server.shutdown();
     browser.dispatcher().executorService().shutdown();
     browser.connectionPool().evictAll();

@@ -10,6 +10,7 @@ public final class ParsedToken extends OAuth2AccessToken {
   private static final long serialVersionUID = 1L;
   private final Long expiresInSeconds;
   private final Long refreshTokenExpiresInSeconds;
+  private final String idToken;
 
   /**
    * @param accessToken the access token
@@ -18,12 +19,14 @@ public final class ParsedToken extends OAuth2AccessToken {
    * @param refreshToken the refresh token, or {@code null}
    * @param refreshTokenExpiresInSeconds {@code refresh_token_expires_in}, or {@code null}
    * @param scope {@code scope} as sent, or {@code null}
+   * @param idToken the OpenID Connect {@code id_token} as sent (not verified here), or {@code null}
    */
   public ParsedToken(String accessToken, String tokenType, Long expiresInSeconds, String refreshToken,
-      Long refreshTokenExpiresInSeconds, String scope) {
+      Long refreshTokenExpiresInSeconds, String scope, String idToken) {
     super(accessToken, tokenType, toInteger(expiresInSeconds), refreshToken, scope, "[not kept]");
     this.expiresInSeconds = expiresInSeconds;
     this.refreshTokenExpiresInSeconds = refreshTokenExpiresInSeconds;
+    this.idToken = idToken;
   }
 
   /** @return {@code expires_in} in seconds, or {@code null} when the provider sent none */
@@ -34,6 +37,11 @@ public final class ParsedToken extends OAuth2AccessToken {
   /** @return {@code refresh_token_expires_in} in seconds, or {@code null} when the provider sent none */
   public Long refreshTokenExpiresInSeconds() {
     return refreshTokenExpiresInSeconds;
+  }
+
+  /** @return the {@code id_token} as sent, or {@code null} */
+  public String idToken() {
+    return idToken;
   }
 
   private static Integer toInteger(Long value) {

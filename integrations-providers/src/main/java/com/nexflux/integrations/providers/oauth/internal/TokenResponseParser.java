@@ -93,9 +93,11 @@ public final class TokenResponseParser implements TokenExtractor<OAuth2AccessTok
           + (tokenType == null ? "missing" : SafeText.code(tokenType)) + ")");
     }
     String refreshToken = text(json, "refresh_token");
+    String idToken = text(json, "id_token");
     return new ParsedToken(accessToken, tokenType, seconds(json, "expires_in"),
         refreshToken == null || refreshToken.isBlank() ? null : refreshToken,
-        seconds(json, "refresh_token_expires_in"), text(json, "scope"));
+        seconds(json, "refresh_token_expires_in"), text(json, "scope"),
+        idToken == null || idToken.isBlank() ? null : idToken);
   }
 
   private static JsonNode parse(String body, int status) {
