@@ -13,6 +13,7 @@ import com.nexflux.integrations.core.error.ValidationException;
 import com.nexflux.integrations.core.sync.Project;
 import com.nexflux.integrations.core.sync.SyncJob;
 import com.nexflux.integrations.core.oauth.AccessTokens;
+import com.nexflux.integrations.core.oauth.ConnectionDisconnect;
 import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
@@ -71,6 +72,7 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
   private final OAuthConnectionRepository connections;
   private final AccessTokens tokens;
   private final GitHubApi github;
+  private final ConnectionDisconnect disconnects;
   private final SyncJobRepository jobs;
   private final JobScheduler scheduler;
   private final ProjectSource projects;
@@ -86,16 +88,18 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
 
   /**
    * @param tokens usable access tokens (refreshed when about to expire)
+   * @param disconnects the shared disconnect (revocation upstream, local delete, audit)
    * @param repoCacheTtl how long a user's repository list is reused (60 s)
    * @param autoSyncDebounce how long after the last project change an auto-sync runs (30 s)
    */
   public GitHubIntegrationService(OAuthConnectionRepository connections,
-      AccessTokens tokens, GitHubApi github, SyncJobRepository jobs,
+      AccessTokens tokens, GitHubApi github, ConnectionDisconnect disconnects, SyncJobRepository jobs,
       JobScheduler scheduler, ProjectSource projects, AuditLog auditLog, Clock clock, Duration repoCacheTtl,
       Duration autoSyncDebounce) {
     this.connections = Objects.requireNonNull(connections, "connections");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.github = Objects.requireNonNull(github, "github");
+    this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.projects = Objects.requireNonNull(projects, "projects");
@@ -183,43 +187,18 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
   /**
    * {@inheritDoc}
    *
-   * <p>Audit {@code integration.disconnect}: outcome success when GitHub revoked the grant; failure with reason
+   * <p>The shared {@link ConnectionDisconnect}: GitHub's grant is revoked ({@code DELETE /applications/{client_id}/grant}
+   * with a usable access token), then the connection is deleted locally whatever GitHub answered. Audit
+   * {@code integration.disconnect}: outcome success when GitHub revoked the grant; failure with reason
    * {@code no_token} (no usable token: needs re-authorization, unreadable, refresh failed) or {@code revoke_failed}
-   * (GitHub answered with an error or was unreachable); details {@code upstream_revoked}. Without a connection:
-   * success with reason {@code not_configured} and no GitHub call.
+   * (GitHub answered with an error or was unreachable); details {@code upstream_revoked} and
+   * {@code upstream_revocation}. Without a connection: success with reason {@code not_configured} and no GitHub
+   * call.
    */
   @Override
   public void disconnect(UserId userId, RequestContext context) {
     repoCache.remove(userId);
-    Optional<OAuthConnection> found = connections.find(userId, Provider.GITHUB);
-    if (found.isEmpty()) {
-      connections.delete(userId, Provider.GITHUB, audit(userId, AuditEvent.Actions.DISCONNECT,
-          AuditEvent.Outcome.SUCCESS, "not_configured", context, Map.of("upstream_revoked", "false")));
-      return;
-    }
-    String reason = null;
-    Secret token = null;
-    if (found.get().status() == ConnectionStatus.CONNECTED) {
-      try {
-        token = tokens.accessToken(userId, Provider.GITHUB);
-      } catch (RuntimeException e) {
-        LOG.log(Level.INFO, "No usable GitHub token to revoke: " + e.getClass().getSimpleName());
-      }
-    }
-    if (token == null) {
-      reason = "no_token";
-    } else {
-      try {
-        github.revokeGrant(token);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Revoking the GitHub grant failed: " + e.getClass().getSimpleName());
-        reason = "revoke_failed";
-      }
-    }
-    boolean revoked = reason == null;
-    connections.delete(userId, Provider.GITHUB, audit(userId, AuditEvent.Actions.DISCONNECT,
-        revoked ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, reason, context,
-        Map.of("upstream_revoked", Boolean.toString(revoked))));
+    disconnects.disconnect(userId, Provider.GITHUB, context);
     repoCache.remove(userId);
   }
 

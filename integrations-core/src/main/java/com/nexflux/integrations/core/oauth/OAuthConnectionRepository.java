@@ -6,6 +6,7 @@ import com.nexflux.integrations.core.domain.UserId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stores OAuth connections in {@code user_integrations} (SPI). Writes that change state take their audit event
@@ -40,6 +41,21 @@ public interface OAuthConnectionRepository {
    *     {@code expiringBefore}, soonest first, at most {@code limit}
    */
   List<Key> dueForRefresh(Instant expiringBefore, int limit);
+
+  /**
+   * The sweeper's query: as {@link #dueForRefresh(Instant, int)}, only for these providers (those whose
+   * {@link GrantStrategy#refreshesAhead()}). The default filters the unrestricted query; repositories override it
+   * with one query.
+   *
+   * @return connections of these providers in status connected, with a refresh token, whose access token expires
+   *     before {@code expiringBefore}, soonest first, at most {@code limit}
+   */
+  default List<Key> dueForRefresh(Set<Provider> providers, Instant expiringBefore, int limit) {
+    if (providers.isEmpty()) {
+      return List.of();
+    }
+    return dueForRefresh(expiringBefore, limit).stream().filter(k -> providers.contains(k.provider())).toList();
+  }
 
   /** Identifies a connection. */
   record Key(UserId userId, Provider provider) {}

@@ -81,8 +81,11 @@ class GitHubSyncServiceTest {
     jobs = new InMemorySyncJobs();
     scheduler = new RecordingScheduler();
     projects = new MapProjectSource();
-    service = new GitHubIntegrationService(connections, tokens, github, jobs, scheduler, projects, audit, clock,
-        Duration.ofSeconds(60), Duration.ofSeconds(30));
+    service = new GitHubIntegrationService(connections, tokens, github,
+        new com.nexflux.integrations.core.oauth.ConnectionDisconnect(java.util.Map.of(), tokens,
+            new com.nexflux.integrations.core.testing.ScriptedOAuthClient(clock), connections,
+            new com.nexflux.integrations.core.testing.AesGcmTestCipher(), clock),
+        jobs, scheduler, projects, audit, clock, Duration.ofSeconds(60), Duration.ofSeconds(30));
     sync = new GitHubSyncService(jobs, connections, tokens, github, projects, scheduler, clock, 3);
     connections.store(connection(Map.of("username", OWNER, "auto_sync", true, "selected_repos", List.of(REPO_ID))));
   }
