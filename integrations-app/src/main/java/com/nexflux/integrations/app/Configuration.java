@@ -30,6 +30,10 @@ import java.util.Map;
  * @param internalApiToken {@code INTERNAL_API_TOKEN}: bearer token of {@code /internal/**}; unset disables it
  * @param tokenRefreshWindowMinutes {@code TOKEN_REFRESH_WINDOW_MINUTES}: the sweeper refreshes tokens expiring
  *     within this window, default 15
+ * @param tokenRefreshConcurrency {@code TOKEN_REFRESH_CONCURRENCY}: token renewals at once per process (each holds a
+ *     database connection while it waits on the provider), default 4; keep it below {@code DATABASE_POOL_SIZE}
+ * @param tokenRefreshWaitMs {@code TOKEN_REFRESH_WAIT_MS}: how long a request waits for a renewal slot before 503
+ *     {@code UNAVAILABLE}, default 10000
  */
 public record Configuration(
     String bindHost,
@@ -52,7 +56,9 @@ public record Configuration(
     String frontendUrl,
     Path projectsDir,
     String internalApiToken,
-    int tokenRefreshWindowMinutes) {
+    int tokenRefreshWindowMinutes,
+    int tokenRefreshConcurrency,
+    long tokenRefreshWaitMs) {
 
   /**
    * GitHub OAuth app settings.
@@ -100,6 +106,8 @@ public record Configuration(
     boolean provision = boolValue(env, "USERS_AUTO_PROVISION", true, problems);
     String keysetFile = blankToNull(env.get("INTEGRATIONS_KEYSET_FILE"));
     int refreshWindow = intValue(env, "TOKEN_REFRESH_WINDOW_MINUTES", 15, 1, 24 * 60, problems);
+    int refreshConcurrency = intValue(env, "TOKEN_REFRESH_CONCURRENCY", 4, 1, 1000, problems);
+    long refreshWait = intValue(env, "TOKEN_REFRESH_WAIT_MS", 10_000, 0, 120_000, problems);
     GitHub github = null;
     String ghId = blankToNull(env.get("GITHUB_CLIENT_ID"));
     String ghSecret = blankToNull(env.get("GITHUB_CLIENT_SECRET"));
@@ -137,7 +145,9 @@ public record Configuration(
         frontend,
         Path.of(env.getOrDefault("PROJECTS_DIR", "./projects")),
         blankToNull(env.get("INTERNAL_API_TOKEN")),
-        refreshWindow);
+        refreshWindow,
+        refreshConcurrency,
+        refreshWait);
   }
 
   private static String url(Map<String, String> env, String name, String dflt, List<String> problems) {

@@ -14,6 +14,7 @@ import com.nexflux.integrations.core.github.GitHubSyncService;
 import com.nexflux.integrations.core.oauth.ConnectedAccounts;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.OAuthStatusSource;
+import com.nexflux.integrations.core.oauth.Revocation;
 import com.nexflux.integrations.core.provider.Capability;
 import com.nexflux.integrations.core.provider.ConnectionMethod;
 import com.nexflux.integrations.core.provider.ProviderDescriptor;
@@ -94,7 +95,8 @@ public final class GitHubModule implements ProviderModule {
     Map<String, Object> initial = new LinkedHashMap<>();
     initial.put("auto_sync", false);
     initial.put("selected_repos", List.of());
-    return Optional.of(new OAuthRegistration(config, accounts, initial));
+    return Optional.of(new OAuthRegistration(config, accounts, initial,
+        new Revocation.GitHubGrant(config.apiBaseUrl())));
   }
 
   @Override
@@ -109,8 +111,8 @@ public final class GitHubModule implements ProviderModule {
     var scheduler = shared.scheduler();
     GitHubApi github = api(shared);
     GitHubIntegrationService service = new GitHubIntegrationService(persistence.oauthConnections(), engine.tokens(),
-        github, persistence.syncJobs(), scheduler, projects, persistence.auditLog(), shared.clock(),
-        Duration.ofSeconds(60), autoSyncDebounce);
+        github, engine.disconnects(), persistence.syncJobs(), scheduler, projects, persistence.auditLog(),
+        shared.clock(), Duration.ofSeconds(60), autoSyncDebounce);
     GitHubSyncService sync = new GitHubSyncService(persistence.syncJobs(), persistence.oauthConnections(),
         engine.tokens(), github, projects, scheduler, shared.clock(), 3);
     scheduler.handle(JobScheduler.SYNC_TASK, id -> sync.runJob(UUID.fromString(id)))

@@ -2,6 +2,9 @@ package com.nexflux.integrations.app.provider;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.oauth.ConnectedAccounts;
+import com.nexflux.integrations.core.oauth.ConnectionDisconnect;
+import com.nexflux.integrations.core.oauth.GrantStrategy;
+import com.nexflux.integrations.core.oauth.RefreshLimiter;
 import com.nexflux.integrations.core.oauth.OAuthFlowService;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.RefreshSweeper;
@@ -46,10 +49,23 @@ public final class ProviderRegistry {
     return modules;
   }
 
-  /** What the OAuth engine needs besides the modules' registrations. */
-  public record EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow) {
+  /**
+   * What the OAuth engine needs besides the modules' registrations.
+   *
+   * @param tokenRefreshConcurrency token renewals at once per process ({@link RefreshLimiter}); keep it well below
+   *     the database pool size
+   * @param tokenRefreshWait how long an on-demand caller waits for a renewal slot before {@code UNAVAILABLE}
+   */
+  public record EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow, int tokenRefreshConcurrency,
+      Duration tokenRefreshWait) {
     public EngineOptions {
       Objects.requireNonNull(tokenRefreshWindow, "tokenRefreshWindow");
+      Objects.requireNonNull(tokenRefreshWait, "tokenRefreshWait");
+    }
+
+    /** Options with {@link RefreshLimiter#DEFAULT_PERMITS} and {@link RefreshLimiter#DEFAULT_MAX_WAIT}. */
+    public EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow) {
+      this(signIn, tokenRefreshWindow, RefreshLimiter.DEFAULT_PERMITS, RefreshLimiter.DEFAULT_MAX_WAIT);
     }
   }
 
@@ -85,6 +101,7 @@ public final class ProviderRegistry {
     Map<Provider, OAuthProviderConfig> configs = new LinkedHashMap<>();
     Map<Provider, ConnectedAccounts> resolvers = new LinkedHashMap<>();
     Map<Provider, Map<String, Object>> initial = new LinkedHashMap<>();
+    Map<Provider, GrantStrategy> grants = new LinkedHashMap<>();
     for (ProviderModule m : modules) {
       Optional<OAuthRegistration> r = m.oauth(shared);
       if (r.isPresent()) {
@@ -95,11 +112,12 @@ public final class ProviderRegistry {
         configs.put(p, r.get().config());
         resolvers.put(p, r.get().accounts());
         initial.put(p, r.get().initialConfig());
+        grants.put(p, new GrantStrategy.AuthorizationCode(r.get().config(), r.get().revocation()));
       }
     }
     Optional<OAuthEngine> engine = Optional.empty();
     if (!configs.isEmpty()) {
-      engine = Optional.of(engine(shared, options, configs, resolvers, initial));
+      engine = Optional.of(engine(shared, options, configs, resolvers, initial, grants));
     }
     List<ProviderDescriptor> descriptors = new ArrayList<>();
     List<ProviderSlice> slices = new ArrayList<>();
@@ -112,7 +130,7 @@ public final class ProviderRegistry {
 
   private static OAuthEngine engine(SharedParts shared, EngineOptions options,
       Map<Provider, OAuthProviderConfig> configs, Map<Provider, ConnectedAccounts> resolvers,
-      Map<Provider, Map<String, Object>> initial) {
+      Map<Provider, Map<String, Object>> initial, Map<Provider, GrantStrategy> grants) {
     var frontend = shared.frontendUrl()
         .orElseThrow(() -> new IllegalStateException("frontendUrl is required with an OAuth provider"));
     var persistence = shared.persistence();
@@ -127,14 +145,17 @@ public final class ProviderRegistry {
     OAuthFlowService flows = new OAuthFlowService(configs, client, persistence.authorizationFlows(),
         persistence.oauthConnections(), persistence.identities(), accounts, options.signIn(), shared.cipher(),
         persistence.auditLog(), shared.clock(), frontend, initial);
-    TokenService tokens = new TokenService(configs, client, persistence.oauthConnections(), shared.cipher(),
-        persistence.auditLog(), shared.clock());
+    TokenService tokens = new TokenService(grants, client, null, persistence.oauthConnections(), shared.cipher(),
+        persistence.auditLog(), shared.clock(),
+        new RefreshLimiter(options.tokenRefreshConcurrency(), options.tokenRefreshWait()));
+    ConnectionDisconnect disconnects = new ConnectionDisconnect(grants, tokens, client,
+        persistence.oauthConnections(), shared.cipher(), shared.clock());
     RefreshSweeper sweeper = new RefreshSweeper(tokens, persistence.oauthConnections(), shared.clock(),
         options.tokenRefreshWindow(), 200);
     shared.scheduler()
         .recurring("oauth-token-refresh", Duration.ofMinutes(1), () -> sweeper.sweepFor(Duration.ofSeconds(50)))
         .recurring("oauth-flow-purge", Duration.ofMinutes(10),
             () -> persistence.authorizationFlows().purgeExpired(shared.clock().instant()));
-    return new OAuthEngine(flows, tokens, sweeper);
+    return new OAuthEngine(flows, tokens, sweeper, disconnects);
   }
 }
