@@ -44,6 +44,10 @@ import java.util.Map;
  *     origin, default none (no CORS headers)
  * @param signInStartsPerMinute {@code SIGN_IN_RATE_LIMIT_PER_MINUTE}: sign-in starts per client address per minute,
  *     default 20
+ * @param tokenRefreshConcurrency {@code TOKEN_REFRESH_CONCURRENCY}: token renewals at once per process (each holds a
+ *     database connection while it waits on the provider), default 4; keep it below {@code DATABASE_POOL_SIZE}
+ * @param tokenRefreshWaitMs {@code TOKEN_REFRESH_WAIT_MS}: how long a request waits for a renewal slot before 503
+ *     {@code UNAVAILABLE}, default 10000
  */
 public record Configuration(
     String bindHost,
@@ -69,7 +73,9 @@ public record Configuration(
     int tokenRefreshWindowMinutes,
     List<String> signInProviders,
     List<String> corsAllowedOrigins,
-    int signInStartsPerMinute) {
+    int signInStartsPerMinute,
+    int tokenRefreshConcurrency,
+    long tokenRefreshWaitMs) {
 
   public Configuration {
     signInProviders = signInProviders == null ? List.of() : List.copyOf(signInProviders);
@@ -127,6 +133,8 @@ public record Configuration(
     boolean provision = boolValue(env, "USERS_AUTO_PROVISION", true, problems);
     String keysetFile = blankToNull(env.get("INTEGRATIONS_KEYSET_FILE"));
     int refreshWindow = intValue(env, "TOKEN_REFRESH_WINDOW_MINUTES", 15, 1, 24 * 60, problems);
+    int refreshConcurrency = intValue(env, "TOKEN_REFRESH_CONCURRENCY", 4, 1, 1000, problems);
+    long refreshWait = intValue(env, "TOKEN_REFRESH_WAIT_MS", 10_000, 0, 120_000, problems);
     GitHub github = null;
     String ghId = blankToNull(env.get("GITHUB_CLIENT_ID"));
     String ghSecret = blankToNull(env.get("GITHUB_CLIENT_SECRET"));
@@ -188,7 +196,9 @@ public record Configuration(
         refreshWindow,
         signInProviders,
         origins,
-        signInPerMinute);
+        signInPerMinute,
+        refreshConcurrency,
+        refreshWait);
   }
 
   /**

@@ -27,6 +27,7 @@ import com.nexflux.integrations.core.net.OutboundGuard;
 import com.nexflux.integrations.core.oauth.AccessTokens;
 import com.nexflux.integrations.core.oauth.OAuthFlows;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.core.oauth.RefreshLimiter;
 import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.oauth.SignInCompletion;
 import com.nexflux.integrations.core.oauth.SignInIdentities;
@@ -105,7 +106,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
     modules.addAll(b.extraModules);
     this.providers = ProviderRegistry.of(modules).build(shared,
         new ProviderRegistry.EngineOptions(b.signIn, b.tokenRefreshWindow, b.signInProviders,
-            b.signInStartsPerMinute));
+            b.signInStartsPerMinute, b.tokenRefreshConcurrency, b.tokenRefreshWait));
     this.mqtt = providers.useCase(MqttIntegrations.class)
         .orElseThrow(() -> new IllegalStateException("the registry has no MQTT module"));
     this.overview = new OverviewService(providers.overviewEntries());
@@ -301,6 +302,8 @@ public final class NexfluxIntegrations implements AutoCloseable {
     private ProjectSource projects;
     private SignInCompletion signIn;
     private Duration tokenRefreshWindow = Duration.ofMinutes(15);
+    private int tokenRefreshConcurrency = RefreshLimiter.DEFAULT_PERMITS;
+    private Duration tokenRefreshWait = RefreshLimiter.DEFAULT_MAX_WAIT;
     private Duration autoSyncDebounce = Duration.ofSeconds(30);
     private Duration schedulerPollInterval = DbSchedulerJobScheduler.DEFAULT_POLLING_INTERVAL;
     private String instanceName = "integrations-" + UUID.randomUUID().toString().substring(0, 8);
@@ -368,6 +371,29 @@ public final class NexfluxIntegrations implements AutoCloseable {
         throw new IllegalArgumentException("signInStartsPerMinute must be at least 1");
       }
       this.signInStartsPerMinute = value;
+      return this;
+    }
+
+    /**
+     * How many token renewals run at once in this process (each holds a pooled database connection while it waits
+     * on the provider); default 4. Keep it well below the database pool size, so a slow provider cannot starve the
+     * API.
+     */
+    public Builder tokenRefreshConcurrency(int value) {
+      if (value < 1 || value > 1000) {
+        throw new IllegalArgumentException("tokenRefreshConcurrency must be between 1 and 1000");
+      }
+      this.tokenRefreshConcurrency = value;
+      return this;
+    }
+
+    /** How long an on-demand caller waits for a renewal slot before {@code UNAVAILABLE}; default 10 s. */
+    public Builder tokenRefreshWait(Duration value) {
+      Objects.requireNonNull(value, "tokenRefreshWait");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("tokenRefreshWait must not be negative");
+      }
+      this.tokenRefreshWait = value;
       return this;
     }
 

@@ -87,7 +87,9 @@ public final class StandaloneServer implements AutoCloseable {
         builder.github(githubConfig(config.github()))
             .frontendUrl(URI.create(config.frontendUrl()))
             .projectSource(new FileSystemProjectSource(config.projectsDir()))
-            .tokenRefreshWindow(Duration.ofMinutes(config.tokenRefreshWindowMinutes()));
+            .tokenRefreshWindow(Duration.ofMinutes(config.tokenRefreshWindowMinutes()))
+            .tokenRefreshConcurrency(config.tokenRefreshConcurrency())
+            .tokenRefreshWait(Duration.ofMillis(config.tokenRefreshWaitMs()));
         if (hsSecret[0] != null) {
           builder.signInCompletion(new StandaloneSignIn(hsSecret[0], config.jwtIssuer(), config.jwtAudience(),
               URI.create(config.frontendUrl())));

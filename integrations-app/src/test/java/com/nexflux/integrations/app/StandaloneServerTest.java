@@ -234,7 +234,7 @@ class StandaloneServerTest {
         c.keysetJson(), c.keysetFile(), c.jwtSecret(), jwksUrl, issuer, audience, c.defaultMqttBrokerUrl(),
         c.mqttTestTimeoutMs(), c.mqttTestsPerMinute(), c.outboundAllowedNetworks(), c.provisionUsers(), c.github(),
         c.frontendUrl(), c.projectsDir(), c.internalApiToken(), c.tokenRefreshWindowMinutes(), c.signInProviders(),
-        c.corsAllowedOrigins(), c.signInStartsPerMinute());
+        c.corsAllowedOrigins(), c.signInStartsPerMinute(), c.tokenRefreshConcurrency(), c.tokenRefreshWaitMs());
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -106,6 +107,16 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
        LIMIT :limit
       """;
 
+  private static final String DUE_FOR = """
+      SELECT user_id, provider
+        FROM user_integrations
+       WHERE provider IN (<providers>)
+         AND metadata ->> 'status' = :connected
+         AND refresh_token IS NOT NULL
+         AND token_expires_at < timezone('UTC', CAST(:before AS timestamptz))
+       ORDER BY token_expires_at, user_id, provider
+       LIMIT :limit
+      """;
 
   private final Jdbi jdbi;
 
@@ -262,6 +273,28 @@ public final class JdbiOAuthConnectionRepository implements OAuthConnectionRepos
       throw new IllegalArgumentException("limit must be at least 1");
     }
     return Db.call(() -> jdbi.withHandle(h -> h.createQuery(DUE)
+        .bind("connected", ConnectionStatus.CONNECTED.key())
+        .bind("before", Timestamps.bind(expiringBefore))
+        .bind("limit", limit)
+        .map((rs, ctx) -> new Key(new UserId(rs.getObject("user_id", UUID.class)),
+            Provider.fromKey(rs.getString("provider")).orElseThrow()))
+        .list()));
+  }
+
+  /** The sweeper's query, restricted to the providers whose grant strategy refreshes ahead of expiry. */
+  @Override
+  public List<Key> dueForRefresh(Set<Provider> providers, Instant expiringBefore, int limit) {
+    Objects.requireNonNull(providers, "providers");
+    Objects.requireNonNull(expiringBefore, "expiringBefore");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    if (providers.isEmpty()) {
+      return List.of();
+    }
+    List<String> keys = providers.stream().map(p -> oauth(p).key()).sorted().toList();
+    return Db.call(() -> jdbi.withHandle(h -> h.createQuery(DUE_FOR)
+        .bindList("providers", keys)
         .bind("connected", ConnectionStatus.CONNECTED.key())
         .bind("before", Timestamps.bind(expiringBefore))
         .bind("limit", limit)

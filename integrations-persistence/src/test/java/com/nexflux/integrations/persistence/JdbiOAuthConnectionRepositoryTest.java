@@ -406,6 +406,25 @@ class JdbiOAuthConnectionRepositoryTest {
   }
 
   @Test
+  void dueForRefreshOfSomeProvidersListsOnlyTheirRows() {
+    UserId a = provisionedUser(ds);
+    UserId b = provisionedUser(ds);
+    repository.save(github(a, Duration.ofMinutes(30)), githubEvent(a, AuditEvent.Actions.CONNECT));
+    OAuthConnection arduino = github(b, Duration.ofMinutes(20));
+    repository.save(new OAuthConnection(b, Provider.ARDUINO_CLOUD, ConnectionStatus.CONNECTED, "2", ACCESS,
+        arduino.refreshToken(), arduino.tokenExpiresAt(), null, List.of(), Map.of(), T0, T0, 1),
+        githubEvent(b, AuditEvent.Actions.CONNECT));
+    Instant before = T0.plus(Duration.ofMinutes(90));
+
+    assertThat(repository.dueForRefresh(before, 10)).hasSize(2);
+    assertThat(repository.dueForRefresh(java.util.Set.of(Provider.GITHUB), before, 10))
+        .containsExactly(new Key(a, Provider.GITHUB));
+    assertThat(repository.dueForRefresh(java.util.Set.of(Provider.GITHUB, Provider.ARDUINO_CLOUD), before, 10))
+        .containsExactly(new Key(b, Provider.ARDUINO_CLOUD), new Key(a, Provider.GITHUB));
+    assertThat(repository.dueForRefresh(java.util.Set.of(), before, 10)).isEmpty();
+  }
+
+  @Test
   void anUnreadableRowIsUnavailable() {
     UserId user = provisionedUser(ds);
     repository.save(github(user), githubEvent(user, AuditEvent.Actions.CONNECT));

@@ -16,6 +16,7 @@ import com.nexflux.integrations.core.github.GitHubSyncDestination;
 import com.nexflux.integrations.core.oauth.ConnectedAccounts;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.OAuthStatusSource;
+import com.nexflux.integrations.core.oauth.Revocation;
 import com.nexflux.integrations.core.provider.Capability;
 import com.nexflux.integrations.core.provider.ConnectionMethod;
 import com.nexflux.integrations.core.provider.ProviderDescriptor;
@@ -86,7 +87,8 @@ public final class GitHubModule implements ProviderModule {
       return new ConnectedAccounts.Account(Long.toString(a.id()), a.login(),
           GitHubSettingsCodec.profile(GitHubSettings.Profile.of(a)));
     };
-    return Optional.of(new OAuthRegistration(config, accounts, GitHubSettingsCodec.initial()));
+    return Optional.of(new OAuthRegistration(config, accounts, GitHubSettingsCodec.initial(),
+        new Revocation.GitHubGrant(config.apiBaseUrl())));
   }
 
   @Override
@@ -107,7 +109,8 @@ public final class GitHubModule implements ProviderModule {
         .handle(GitHubSyncDestination.LEGACY_AUTO_SYNC_TASK, id -> GitHubSyncDestination.legacyAutoSyncTarget(id)
             .ifPresent(sync::runAutoSync));
     GitHubIntegrationService service = new GitHubIntegrationService(persistence.oauthConnections(), engine.tokens(),
-        github, sync, persistence.syncJobs(), shared.projects(), shared.clock(), Duration.ofSeconds(60));
+        github, engine.disconnects(), sync, persistence.syncJobs(), shared.projects(), shared.clock(),
+        Duration.ofSeconds(60));
     return slice.status(new OAuthStatusSource(persistence.oauthConnections(), Provider.GITHUB))
         .routes(new GitHubRoutes(service), new OAuthRoutes(Provider.GITHUB, DESCRIPTOR.displayName(), engine.flows()))
         .useCase(GitHubIntegrations.class, service)

@@ -1,18 +1,22 @@
 package com.nexflux.integrations.app.provider;
 
+import com.nexflux.integrations.core.oauth.ConnectionDisconnect;
 import com.nexflux.integrations.core.oauth.OAuthFlowService;
 import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.oauth.TokenService;
 import java.util.Objects;
 
 /**
- * The provider-neutral OAuth engine: flows (connect, callback, sign-in), fresh tokens and the refresh sweeper. Built
- * once by the facade whenever any provider module registers with it.
+ * The provider-neutral OAuth engine: flows (connect, callback, sign-in), fresh tokens, the refresh sweeper and the
+ * one disconnect path (revocation upstream, local delete, audit). Built once by the facade whenever any provider
+ * module registers with it.
  */
-public record OAuthEngine(OAuthFlowService flows, TokenService tokens, RefreshSweeper sweeper) {
+public record OAuthEngine(OAuthFlowService flows, TokenService tokens, RefreshSweeper sweeper,
+    ConnectionDisconnect disconnects) {
   public OAuthEngine {
     Objects.requireNonNull(flows, "flows");
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(sweeper, "sweeper");
+    Objects.requireNonNull(disconnects, "disconnects");
   }
 }

@@ -2,9 +2,13 @@ package com.nexflux.integrations.app.provider;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.oauth.ConnectedAccounts;
+import com.nexflux.integrations.core.oauth.ConnectionDisconnect;
+import com.nexflux.integrations.core.oauth.GrantStrategy;
+import com.nexflux.integrations.core.oauth.RefreshLimiter;
 import com.nexflux.integrations.core.oauth.OAuthFlowService;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.RefreshSweeper;
+import com.nexflux.integrations.core.oauth.Revocation;
 import com.nexflux.integrations.core.oauth.SignInCompletion;
 import com.nexflux.integrations.core.oauth.TokenService;
 import com.nexflux.integrations.core.provider.OverviewEntry;
@@ -52,24 +56,32 @@ public final class ProviderRegistry {
     return modules;
   }
 
-  /** What the OAuth engine needs besides the modules' registrations. */
   /**
+   * What the OAuth engine needs besides the modules' registrations.
+   *
    * @param signInProviders the providers a sign-in may use ({@code SIGN_IN_PROVIDERS}, empty by default)
    * @param signInStartsPerMinute sign-in starts allowed per client address per minute (per instance)
+   * @param tokenRefreshConcurrency token renewals at once per process ({@link RefreshLimiter}); keep it well below
+   *     the database pool size
+   * @param tokenRefreshWait how long an on-demand caller waits for a renewal slot before {@code UNAVAILABLE}
    */
   public record EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow, Set<Provider> signInProviders,
-      int signInStartsPerMinute) {
+      int signInStartsPerMinute, int tokenRefreshConcurrency, Duration tokenRefreshWait) {
     public EngineOptions {
       Objects.requireNonNull(tokenRefreshWindow, "tokenRefreshWindow");
+      Objects.requireNonNull(tokenRefreshWait, "tokenRefreshWait");
       signInProviders = Set.copyOf(signInProviders);
       if (signInStartsPerMinute < 1) {
         throw new IllegalArgumentException("signInStartsPerMinute must be at least 1");
       }
     }
 
-    /** Options without sign-in providers and with 20 sign-in starts per address per minute. */
+    /**
+     * Options without sign-in providers, 20 sign-in starts per address per minute, and
+     * {@link RefreshLimiter#DEFAULT_PERMITS} renewals waiting at most {@link RefreshLimiter#DEFAULT_MAX_WAIT}.
+     */
     public EngineOptions(SignInCompletion signIn, Duration tokenRefreshWindow) {
-      this(signIn, tokenRefreshWindow, Set.of(), 20);
+      this(signIn, tokenRefreshWindow, Set.of(), 20, RefreshLimiter.DEFAULT_PERMITS, RefreshLimiter.DEFAULT_MAX_WAIT);
     }
   }
 
@@ -105,6 +117,7 @@ public final class ProviderRegistry {
     Map<Provider, OAuthProviderConfig> configs = new LinkedHashMap<>();
     Map<Provider, ConnectedAccounts> resolvers = new LinkedHashMap<>();
     Map<Provider, Map<String, Object>> initial = new LinkedHashMap<>();
+    Map<Provider, GrantStrategy> grants = new LinkedHashMap<>();
     for (ProviderModule m : modules) {
       Optional<OAuthRegistration> r = m.oauth(shared);
       if (r.isPresent()) {
@@ -117,11 +130,12 @@ public final class ProviderRegistry {
           resolvers.put(p, r.get().accounts());
         }
         initial.put(p, r.get().initialConfig());
+        grants.put(p, new GrantStrategy.AuthorizationCode(r.get().config(), r.get().revocation()));
       }
     }
     Optional<OAuthEngine> engine = Optional.empty();
     if (!configs.isEmpty()) {
-      engine = Optional.of(engine(shared, options, configs, resolvers, initial));
+      engine = Optional.of(engine(shared, options, configs, resolvers, initial, grants));
     }
     List<ProviderDescriptor> descriptors = new ArrayList<>();
     List<ProviderSlice> slices = new ArrayList<>();
@@ -134,12 +148,12 @@ public final class ProviderRegistry {
 
   private static OAuthEngine engine(SharedParts shared, EngineOptions options,
       Map<Provider, OAuthProviderConfig> configs, Map<Provider, ConnectedAccounts> resolvers,
-      Map<Provider, Map<String, Object>> initial) {
+      Map<Provider, Map<String, Object>> initial, Map<Provider, GrantStrategy> grants) {
     var frontend = shared.frontendUrl()
         .orElseThrow(() -> new IllegalStateException("frontendUrl is required with an OAuth provider"));
     var persistence = shared.persistence();
-    OkHttpClient tokenHttp = shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(configs.values().stream()
-        .map(OAuthProviderConfig::tokenEndpoint).toArray(java.net.URI[]::new)), Timeouts.DEFAULT);
+    OkHttpClient tokenHttp = shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(oauthEndpoints(configs,
+        grants)), Timeouts.DEFAULT);
     ScribeOAuthClient client = new ScribeOAuthClient(tokenHttp, shared.clock());
     ConnectedAccounts accounts = (provider, token) -> {
       ConnectedAccounts resolver = resolvers.get(provider);
@@ -153,14 +167,33 @@ public final class ProviderRegistry {
         persistence.auditLog(), shared.clock(), frontend, initial, new NimbusIdTokenVerifier(shared.clock()),
         options.signInProviders(),
         new AddressRateLimiter(options.signInStartsPerMinute(), Duration.ofMinutes(1), shared.clock()));
-    TokenService tokens = new TokenService(configs, client, persistence.oauthConnections(), shared.cipher(),
-        persistence.auditLog(), shared.clock());
+    TokenService tokens = new TokenService(grants, client, null, persistence.oauthConnections(), shared.cipher(),
+        persistence.auditLog(), shared.clock(),
+        new RefreshLimiter(options.tokenRefreshConcurrency(), options.tokenRefreshWait()));
+    ConnectionDisconnect disconnects = new ConnectionDisconnect(grants, tokens, client,
+        persistence.oauthConnections(), shared.cipher(), shared.clock());
     RefreshSweeper sweeper = new RefreshSweeper(tokens, persistence.oauthConnections(), shared.clock(),
         options.tokenRefreshWindow(), 200);
     shared.scheduler()
         .recurring("oauth-token-refresh", Duration.ofMinutes(1), () -> sweeper.sweepFor(Duration.ofSeconds(50)))
         .recurring("oauth-flow-purge", Duration.ofMinutes(10),
             () -> persistence.authorizationFlows().purgeExpired(shared.clock().instant()));
-    return new OAuthEngine(flows, tokens, sweeper);
+    return new OAuthEngine(flows, tokens, sweeper, disconnects);
+  }
+
+  /** The token endpoints and the revocation endpoints: the only hosts the OAuth client may call. */
+  private static java.net.URI[] oauthEndpoints(Map<Provider, OAuthProviderConfig> configs,
+      Map<Provider, GrantStrategy> grants) {
+    List<java.net.URI> out = new ArrayList<>();
+    configs.values().forEach(c -> out.add(c.tokenEndpoint()));
+    for (GrantStrategy g : grants.values()) {
+      Revocation revocation = g.revocation();
+      if (revocation instanceof Revocation.Rfc7009 r) {
+        out.add(r.endpoint());
+      } else if (revocation instanceof Revocation.GitHubGrant r) {
+        out.add(r.apiBaseUrl());
+      }
+    }
+    return out.toArray(java.net.URI[]::new);
   }
 }

@@ -21,12 +21,6 @@ public interface GitHubApi {
   /** {@code GET /user/repos}, every page (following {@code Link: rel="next"}). */
   List<GitHubRepository> repositories(Secret token);
 
-  /**
-   * {@code DELETE /applications/{client_id}/grant} with Basic auth (client id and secret): revokes the grant and
-   * every token of this user for the app. A 404/422 (already gone) counts as success.
-   */
-  void revokeGrant(Secret accessToken);
-
   /** {@code GET /repos/{owner}/{repo}/git/ref/heads/{branch}}: @return the head commit's SHA */
   String headCommit(Secret token, String owner, String repo, String branch);
 

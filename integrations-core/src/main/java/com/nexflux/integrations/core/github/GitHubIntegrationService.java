@@ -14,6 +14,7 @@ import com.nexflux.integrations.core.sync.Project;
 import com.nexflux.integrations.core.sync.SyncJob;
 import com.nexflux.integrations.core.sync.SyncTarget;
 import com.nexflux.integrations.core.oauth.AccessTokens;
+import com.nexflux.integrations.core.oauth.ConnectionDisconnect;
 import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
@@ -73,6 +74,7 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
   private final AccessTokens tokens;
   private final GitHubApi github;
   private final SyncService sync;
+  private final ConnectionDisconnect disconnects;
   private final SyncJobRepository jobs;
   private final ProjectSource projects;
   private final Clock clock;
@@ -87,13 +89,16 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
    * @param tokens usable access tokens (refreshed when about to expire)
    * @param sync the sync service ({@link GitHubSyncDestination} registered with it)
    * @param jobs the sync jobs (read for the job endpoints)
+   * @param disconnects the shared disconnect (revocation upstream, local delete, audit)
    * @param repoCacheTtl how long a user's repository list is reused (60 s)
    */
   public GitHubIntegrationService(OAuthConnectionRepository connections, AccessTokens tokens, GitHubApi github,
-      SyncService sync, SyncJobRepository jobs, ProjectSource projects, Clock clock, Duration repoCacheTtl) {
+      ConnectionDisconnect disconnects, SyncService sync, SyncJobRepository jobs, ProjectSource projects, Clock clock,
+      Duration repoCacheTtl) {
     this.connections = Objects.requireNonNull(connections, "connections");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.github = Objects.requireNonNull(github, "github");
+    this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
     this.sync = Objects.requireNonNull(sync, "sync");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.projects = Objects.requireNonNull(projects, "projects");
@@ -193,43 +198,18 @@ public final class GitHubIntegrationService implements GitHubIntegrations {
   /**
    * {@inheritDoc}
    *
-   * <p>Audit {@code integration.disconnect}: outcome success when GitHub revoked the grant; failure with reason
+   * <p>The shared {@link ConnectionDisconnect}: GitHub's grant is revoked ({@code DELETE /applications/{client_id}/grant}
+   * with a usable access token), then the connection is deleted locally whatever GitHub answered. Audit
+   * {@code integration.disconnect}: outcome success when GitHub revoked the grant; failure with reason
    * {@code no_token} (no usable token: needs re-authorization, unreadable, refresh failed) or {@code revoke_failed}
-   * (GitHub answered with an error or was unreachable); details {@code upstream_revoked}. Without a connection:
-   * success with reason {@code not_configured} and no GitHub call.
+   * (GitHub answered with an error or was unreachable); details {@code upstream_revoked} and
+   * {@code upstream_revocation}. Without a connection: success with reason {@code not_configured} and no GitHub
+   * call.
    */
   @Override
   public void disconnect(UserId userId, RequestContext context) {
     repoCache.remove(userId);
-    Optional<OAuthConnection> found = connections.find(userId, Provider.GITHUB);
-    if (found.isEmpty()) {
-      connections.delete(userId, Provider.GITHUB, audit(userId, AuditEvent.Actions.DISCONNECT,
-          AuditEvent.Outcome.SUCCESS, "not_configured", context, Map.of("upstream_revoked", "false")));
-      return;
-    }
-    String reason = null;
-    Secret token = null;
-    if (found.get().status() == ConnectionStatus.CONNECTED) {
-      try {
-        token = tokens.accessToken(userId, Provider.GITHUB);
-      } catch (RuntimeException e) {
-        LOG.log(Level.INFO, "No usable GitHub token to revoke: " + e.getClass().getSimpleName());
-      }
-    }
-    if (token == null) {
-      reason = "no_token";
-    } else {
-      try {
-        github.revokeGrant(token);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Revoking the GitHub grant failed: " + e.getClass().getSimpleName());
-        reason = "revoke_failed";
-      }
-    }
-    boolean revoked = reason == null;
-    connections.delete(userId, Provider.GITHUB, audit(userId, AuditEvent.Actions.DISCONNECT,
-        revoked ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, reason, context,
-        Map.of("upstream_revoked", Boolean.toString(revoked))));
+    disconnects.disconnect(userId, Provider.GITHUB, context);
     repoCache.remove(userId);
   }
 

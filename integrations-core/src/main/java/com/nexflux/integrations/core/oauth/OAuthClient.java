@@ -14,6 +14,9 @@ import java.util.List;
  * {@link com.nexflux.integrations.core.error.RateLimitedException} for 429; and
  * {@link com.nexflux.integrations.core.error.UnavailableException} for 5xx, timeouts and network errors. Messages
  * never contain a token, a code, a verifier or the client secret.
+ *
+ * <p>Besides the authorization code grant it speaks the client credentials grant with a user's own client
+ * ({@link #clientCredentials}) and revokes tokens upstream ({@link #revoke}: RFC 7009 or GitHub's grant API).
  */
 public interface OAuthClient {
   /**
@@ -46,4 +49,27 @@ public interface OAuthClient {
 
   /** Uses a refresh token. A response without a refresh token yields a {@link TokenSet} whose refresh token is null. */
   TokenSet refresh(OAuthProviderConfig config, Secret refreshToken);
+
+  /**
+   * The client credentials grant (RFC 6749 section 4.4) with the user's own client: {@code grant_type=client_credentials},
+   * the grant's scopes and extra parameters, the client authenticated as the grant says. A response without
+   * {@code expires_in} yields a token without expiry; a refresh token in the answer is ignored (the token is simply
+   * requested again).
+   *
+   * @throws CredentialsRejectedException when the endpoint refuses the client ({@code invalid_client},
+   *     {@code unauthorized_client}, HTTP 401)
+   */
+  TokenSet clientCredentials(GrantStrategy.ClientCredentials grant, String clientId, Secret clientSecret);
+
+  /**
+   * Revokes a token upstream, as {@code revocation} says; returns normally when the provider confirmed it (or says
+   * the token was already gone).
+   *
+   * @param config the provider's OAuth client (its client id and secret authenticate the request)
+   * @param kind which token {@code token} is
+   * @throws IllegalArgumentException for {@link Revocation.NotSupported}
+   * @throws com.nexflux.integrations.core.error.UnavailableException, {@link com.nexflux.integrations.core.error.RateLimitedException}
+   *     or {@link OAuthProtocolException} when it did not work
+   */
+  void revoke(OAuthProviderConfig config, Revocation revocation, Secret token, Revocation.TokenKind kind);
 }

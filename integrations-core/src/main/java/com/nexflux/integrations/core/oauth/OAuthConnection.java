@@ -45,6 +45,21 @@ public record OAuthConnection(
   /** The {@code SecretContext} field names of the two tokens. */
   public static final String ACCESS_TOKEN_FIELD = "access_token";
   public static final String REFRESH_TOKEN_FIELD = "refresh_token";
+  /** The {@code SecretContext} field of the user's own client id (client credentials grant). */
+  public static final String CLIENT_ID_FIELD = "client_id";
+  /** The {@code SecretContext} field of the user's own client secret (client credentials grant). */
+  public static final String CLIENT_SECRET_FIELD = "client_secret";
+  /** The {@code SecretContext} field of the login password (password login). */
+  public static final String PASSWORD_FIELD = "password";
+  /** The {@code config} key of the login username (password login; not a secret, like the MQTT username). */
+  public static final String LOGIN_USERNAME_KEY = "login_username";
+  /** The {@code config} key of the server a password login goes to (e.g. a self-hosted ThingsBoard). */
+  public static final String BASE_URL_KEY = "base_url";
+  /**
+   * Stored credentials live in {@code config} under their field name plus this suffix, as ciphertext only (like the
+   * MQTT {@code password_encrypted}); such keys are never shown.
+   */
+  public static final String ENCRYPTED_SUFFIX = "_encrypted";
 
   public OAuthConnection {
     Objects.requireNonNull(userId, "userId");
@@ -75,6 +90,19 @@ public record OAuthConnection(
   public OAuthConnection withConfig(Map<String, Object> newConfig, Instant now) {
     return new OAuthConnection(userId, provider, status, accountId, accessToken, refreshToken, tokenExpiresAt,
         refreshTokenExpiresAt, scopes, newConfig, connectedAt, now, credentialsVersion);
+  }
+
+  /** @return the stored credential of this field ({@code config[field + "_encrypted"]}), or {@code null} */
+  public EncryptedSecret storedCredential(String field) {
+    Object value = config.get(field + ENCRYPTED_SUFFIX);
+    return value instanceof String s && !s.isEmpty() ? new EncryptedSecret(s) : null;
+  }
+
+  /** @return a copy holding {@code value} as the stored credential of {@code field} */
+  public OAuthConnection withStoredCredential(String field, EncryptedSecret value, Instant now) {
+    Map<String, Object> next = new LinkedHashMap<>(config);
+    next.put(field + ENCRYPTED_SUFFIX, value.ciphertext());
+    return withConfig(next, now);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -70,6 +71,21 @@ public interface OAuthConnectionRepository {
    *     {@code expiringBefore}, soonest first, at most {@code limit}
    */
   List<Key> dueForRefresh(Instant expiringBefore, int limit);
+
+  /**
+   * The sweeper's query: as {@link #dueForRefresh(Instant, int)}, only for these providers (those whose
+   * {@link GrantStrategy#refreshesAhead()}). The default filters the unrestricted query; repositories override it
+   * with one query.
+   *
+   * @return connections of these providers in status connected, with a refresh token, whose access token expires
+   *     before {@code expiringBefore}, soonest first, at most {@code limit}
+   */
+  default List<Key> dueForRefresh(Set<Provider> providers, Instant expiringBefore, int limit) {
+    if (providers.isEmpty()) {
+      return List.of();
+    }
+    return dueForRefresh(expiringBefore, limit).stream().filter(k -> providers.contains(k.provider())).toList();
+  }
 
   /** Identifies a connection. */
   record Key(UserId userId, Provider provider) {}

@@ -9,7 +9,9 @@ import java.util.logging.Logger;
 
 /**
  * Refreshes access tokens ahead of their expiry, in the background. Each {@link #sweep()} lists up to
- * {@code batchSize} connected rows whose token expires within the window (soonest first) and hands each to
+ * {@code batchSize} connected rows whose token expires within the window (soonest first), of the providers whose
+ * {@link GrantStrategy} {@linkplain GrantStrategy#refreshesAhead() refreshes ahead} (authorization code, password
+ * login; client credentials tokens are requested on demand, API keys never expire), and hands each to
  * {@link TokenService#refreshIfDue}, which takes the row lock without waiting: several sweepers (threads or
  * instances) can run at once and each due row is refreshed once. A failing row is counted and logged and never
  * stops the sweep; a failure to list the rows (the database is down) propagates to the scheduler.
@@ -92,7 +94,10 @@ public final class RefreshSweeper {
   public SweepResult sweep() {
     // rows backing off after a transient failure stay due; ask for that many more so they cannot starve the rest
     int limit = (int) Math.min(10_000L + batchSize, (long) batchSize + tokens.backingOff());
-    List<OAuthConnectionRepository.Key> due = connections.dueForRefresh(clock.instant().plus(window), limit);
+    // only strategies that renew ahead of expiry (authorization code, password login); client credentials and API
+    // keys are renewed on demand, or never
+    List<OAuthConnectionRepository.Key> due = connections.dueForRefresh(tokens.refreshedAhead(),
+        clock.instant().plus(window), limit);
     int refreshed = 0;
     int failed = 0;
     int skipped = 0;

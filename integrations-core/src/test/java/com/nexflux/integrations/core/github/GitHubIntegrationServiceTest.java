@@ -1,13 +1,14 @@
 package com.nexflux.integrations.core.github;
 
 import static com.nexflux.integrations.core.testing.FakeGitHubApi.OP_REPOSITORIES;
-import static com.nexflux.integrations.core.testing.FakeGitHubApi.OP_REVOKE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.EncryptedSecret;
+import com.nexflux.integrations.core.domain.Secret;
+import java.net.URI;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;
@@ -21,7 +22,13 @@ import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.ReauthRequiredException;
 import com.nexflux.integrations.core.sync.JobScheduler;
 import com.nexflux.integrations.core.sync.SyncService;
+import com.nexflux.integrations.core.testing.AesGcmTestCipher;
 import com.nexflux.integrations.core.testing.FakeGitHubApi;
+import com.nexflux.integrations.core.testing.ScriptedOAuthClient;
+import com.nexflux.integrations.core.oauth.ConnectionDisconnect;
+import com.nexflux.integrations.core.oauth.GrantStrategy;
+import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.core.oauth.Revocation;
 import com.nexflux.integrations.core.testing.FixedAccessTokens;
 import com.nexflux.integrations.core.testing.InMemoryAuditLog;
 import com.nexflux.integrations.core.testing.InMemoryGitHubConnections;
@@ -41,6 +48,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class GitHubIntegrationServiceTest {
+  static final OAuthProviderConfig GITHUB_APP = new OAuthProviderConfig(Provider.GITHUB, "gh-client",
+      Secret.of("gh-client-secret"), URI.create("https://github.com/login/oauth/authorize"),
+      URI.create("https://github.com/login/oauth/access_token"),
+      URI.create("https://api.nexflux.example/api/v1/auth/github/callback"), List.of("repo"), List.of("read:user"),
+      URI.create("https://api.github.com"));
   static final String ALICE_TOKEN = "gho_alice_CANARY";
   static final String BOB_TOKEN = "gho_bob_CANARY";
   static final Instant CONNECTED_AT = Instant.parse("2026-01-10T08:00:00Z");
@@ -59,6 +71,7 @@ class GitHubIntegrationServiceTest {
   InMemoryGitHubConnections connections;
   FixedAccessTokens tokens;
   FakeGitHubApi github;
+  ScriptedOAuthClient oauth;
   InMemorySyncJobs jobs;
   RecordingScheduler scheduler;
   MapProjectSource projects;
@@ -79,9 +92,13 @@ class GitHubIntegrationServiceTest {
     jobs = new InMemorySyncJobs(audit);
     scheduler = new RecordingScheduler();
     projects = new MapProjectSource();
+    oauth = new ScriptedOAuthClient(clock);
+    ConnectionDisconnect disconnects = new ConnectionDisconnect(Map.of(Provider.GITHUB,
+        new GrantStrategy.AuthorizationCode(GITHUB_APP, new Revocation.GitHubGrant(GITHUB_APP.apiBaseUrl()))),
+        tokens, oauth, connections, new AesGcmTestCipher(), clock);
     SyncService sync = new SyncService(jobs, projects, scheduler, clock, Duration.ofSeconds(30))
         .register(new GitHubSyncDestination(connections, tokens, github, clock, 3));
-    service = new GitHubIntegrationService(connections, tokens, github, sync, jobs, projects, clock,
+    service = new GitHubIntegrationService(connections, tokens, github, disconnects, sync, jobs, projects, clock,
         Duration.ofSeconds(60));
   }
 
@@ -305,13 +322,15 @@ class GitHubIntegrationServiceTest {
       service.view(alice);
       service.disconnect(alice, ctx);
 
-      assertThat(github.revokedTokens()).containsExactly(ALICE_TOKEN);
+      assertThat(oauth.revokedTokens()).containsExactly(ALICE_TOKEN);
+      assertThat(oauth.revocations().get(0).revocation()).isInstanceOf(Revocation.GitHubGrant.class);
       assertThat(connections.stored(alice, Provider.GITHUB)).isEmpty();
       AuditEvent event = audit.latest();
       assertThat(event.action()).isEqualTo(AuditEvent.Actions.DISCONNECT);
       assertThat(event.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
       assertThat(event.reason()).isNull();
-      assertThat(event.details()).containsEntry("upstream_revoked", "true");
+      assertThat(event.details()).containsEntry("upstream_revoked", "true")
+          .containsEntry("upstream_revocation", "revoked");
       assertThat(event.toString()).doesNotContain("CANARY");
       assertThat(service.view(alice).status()).isEqualTo("not_configured");
     }
@@ -319,14 +338,15 @@ class GitHubIntegrationServiceTest {
     @Test
     void deletes_locally_even_when_github_fails_and_says_so() {
       connectAlice();
-      github.failRevoke(() -> new UnavailableException("GitHub answered 502 (simulated)", null));
+      oauth.failRevoke(() -> new UnavailableException("GitHub answered 502 (simulated)", null));
       service.disconnect(alice, ctx);
 
       assertThat(connections.stored(alice, Provider.GITHUB)).isEmpty();
       AuditEvent event = audit.latest();
       assertThat(event.outcome()).isEqualTo(AuditEvent.Outcome.FAILURE);
       assertThat(event.reason()).isEqualTo("revoke_failed");
-      assertThat(event.details()).containsEntry("upstream_revoked", "false");
+      assertThat(event.details()).containsEntry("upstream_revoked", "false")
+          .containsEntry("upstream_revocation", "failed");
     }
 
     @Test
@@ -334,7 +354,7 @@ class GitHubIntegrationServiceTest {
       connectAlice();
       tokens.failWith(alice, Provider.GITHUB, () -> new ReauthRequiredException(Provider.GITHUB));
       service.disconnect(alice, ctx);
-      assertThat(github.calls(OP_REVOKE)).isZero();
+      assertThat(oauth.revocations()).isEmpty();
       assertThat(connections.stored(alice, Provider.GITHUB)).isEmpty();
       assertThat(audit.latest().reason()).isEqualTo("no_token");
       assertThat(audit.latest().outcome()).isEqualTo(AuditEvent.Outcome.FAILURE);
@@ -560,7 +580,7 @@ class GitHubIntegrationServiceTest {
       service.disconnect(bob, ctx);
       assertThat(connections.stored(alice, Provider.GITHUB)).isPresent();
       assertThat(connections.stored(bob, Provider.GITHUB)).isEmpty();
-      assertThat(github.revokedTokens()).containsExactly(BOB_TOKEN);
+      assertThat(oauth.revokedTokens()).containsExactly(BOB_TOKEN);
       assertThat(service.view(alice).status()).isEqualTo("connected");
     }
 

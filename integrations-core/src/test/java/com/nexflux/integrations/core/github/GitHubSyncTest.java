@@ -86,8 +86,11 @@ class GitHubSyncTest {
     scheduler = new RecordingScheduler();
     projects = new MapProjectSource();
     sync = newSync(connections);
-    service = new GitHubIntegrationService(connections, tokens, github, sync, jobs, projects, clock,
-        Duration.ofSeconds(60));
+    service = new GitHubIntegrationService(connections, tokens, github,
+        new com.nexflux.integrations.core.oauth.ConnectionDisconnect(java.util.Map.of(), tokens,
+            new com.nexflux.integrations.core.testing.ScriptedOAuthClient(clock), connections,
+            new com.nexflux.integrations.core.testing.AesGcmTestCipher(), clock),
+        sync, jobs, projects, clock, Duration.ofSeconds(60));
     target = GitHubSyncDestination.target(alice, REPO_ID);
     connections.store(connection(Map.of("username", OWNER, "auto_sync", true, "selected_repos", List.of(REPO_ID))));
   }

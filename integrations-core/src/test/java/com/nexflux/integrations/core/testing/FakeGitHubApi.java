@@ -38,12 +38,11 @@ import java.util.function.Supplier;
  * {@link #rateLimitNext(String, Duration)} and {@link #serverErrorNext(String)} (500 → {@link UnavailableException});
  * {@link #racePushBeforeUpdateRef(int)} lands a concurrent commit on the branch right before the next {@code n}
  * {@code updateRef} calls, so they are refused as non-fast-forward (422 → {@code false}) for real;
- * {@link #truncateTrees(boolean)}; {@link #failRevoke(Supplier)}. Thread-safe.
+ * {@link #truncateTrees(boolean)}. Thread-safe.
  */
 public final class FakeGitHubApi implements GitHubApi {
   public static final String OP_CURRENT_USER = "currentUser";
   public static final String OP_REPOSITORIES = "repositories";
-  public static final String OP_REVOKE = "revokeGrant";
   public static final String OP_HEAD = "headCommit";
   public static final String OP_TREE = "tree";
   public static final String OP_CREATE_BLOB = "createBlob";
@@ -68,8 +67,6 @@ public final class FakeGitHubApi implements GitHubApi {
   private final Map<String, Commit> commits = new HashMap<>();
   private final Map<String, Integer> calls = new LinkedHashMap<>();
   private final Map<String, Deque<Supplier<? extends RuntimeException>>> failures = new HashMap<>();
-  private final List<String> revoked = new ArrayList<>();
-  private Supplier<? extends RuntimeException> revokeFailure;
   private int racesLeft;
   private boolean truncate;
   private int raceCounter;
@@ -138,11 +135,6 @@ public final class FakeGitHubApi implements GitHubApi {
     truncate = on;
   }
 
-  /** Every {@link #revokeGrant} fails with this (null: succeed again). */
-  public synchronized void failRevoke(Supplier<? extends RuntimeException> failure) {
-    revokeFailure = failure;
-  }
-
   /**
    * Commits {@code files} on top of the branch head, as another client would; a null content deletes the path.
    *
@@ -188,11 +180,6 @@ public final class FakeGitHubApi implements GitHubApi {
   /** Forgets the call counts. */
   public synchronized void resetCalls() {
     calls.clear();
-  }
-
-  /** @return the tokens whose grant was revoked, in order */
-  public synchronized List<String> revokedTokens() {
-    return List.copyOf(revoked);
   }
 
   /** @return the branch's head commit */
@@ -249,16 +236,6 @@ public final class FakeGitHubApi implements GitHubApi {
     enter(OP_REPOSITORIES);
     accountOf(token);
     return List.copyOf(repositories.get(token.reveal()));
-  }
-
-  @Override
-  public synchronized void revokeGrant(Secret accessToken) {
-    enter(OP_REVOKE);
-    if (revokeFailure != null) {
-      throw revokeFailure.get();
-    }
-    revoked.add(accessToken.reveal());
-    accounts.remove(accessToken.reveal()); // 404/422 for a gone grant count as success, so no check here
   }
 
   @Override

@@ -40,6 +40,7 @@ public final class InMemoryOAuthConnections implements OAuthConnectionRepository
   private final AtomicInteger skippedLocks = new AtomicInteger();
   private volatile boolean down;
   private volatile boolean failNextCommit;
+  private java.util.Set<Provider> lastDueProviders; // guarded by this
 
   /** A repository with a fresh audit log of its own. */
   public InMemoryOAuthConnections() {
@@ -171,6 +172,26 @@ public final class InMemoryOAuthConnections implements OAuthConnectionRepository
         .limit(limit)
         .map(Map.Entry::getKey)
         .toList();
+  }
+
+  @Override
+  public synchronized List<Key> dueForRefresh(java.util.Set<Provider> providers, Instant expiringBefore, int limit) {
+    failIfDown();
+    lastDueProviders = java.util.Set.copyOf(providers);
+    return rows.entrySet().stream()
+        .filter(e -> providers.contains(e.getKey().provider()))
+        .filter(e -> e.getValue().status() == ConnectionStatus.CONNECTED)
+        .filter(e -> e.getValue().refreshToken() != null)
+        .filter(e -> e.getValue().tokenExpiresAt() != null && e.getValue().tokenExpiresAt().isBefore(expiringBefore))
+        .sorted(Comparator.comparing((Map.Entry<Key, OAuthConnection> e) -> e.getValue().tokenExpiresAt()))
+        .limit(limit)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /** @return the providers of the last provider-restricted {@code dueForRefresh}, or null */
+  public synchronized java.util.Set<Provider> lastDueProviders() {
+    return lastDueProviders;
   }
 
   private record Staged(OAuthConnection row, AuditEvent audit) {}

@@ -1,7 +1,10 @@
 package com.nexflux.integrations.core.testing;
 
 import com.nexflux.integrations.core.domain.Secret;
+import com.nexflux.integrations.core.oauth.CredentialsRejectedException;
+import com.nexflux.integrations.core.oauth.GrantStrategy;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
+import com.nexflux.integrations.core.oauth.Revocation;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.TokenSet;
 import com.nexflux.integrations.core.oauth.OAuthClient;
@@ -43,8 +46,14 @@ import java.util.function.Supplier;
  *       refresh token (Google-like, the old one stays valid).
  *   <li>Failures can be scripted ({@link #failNextRefreshes}, {@link #failNextExchange}); refreshes can be held
  *       ({@link #holdRefreshes()}) to make concurrency deterministic, or slowed ({@link #setRefreshDelay}).
+ *   <li>{@link #clientCredentials} issues a token without a refresh token to a registered client
+ *       ({@link #registerClient}); an unknown client or a wrong secret is {@link CredentialsRejectedException}
+ *       ({@code invalid_client}); failures can be scripted ({@link #failNextClientCredentials}) and the calls held
+ *       ({@link #holdRefreshes()} holds these too).
+ *   <li>{@link #revoke} records what was revoked ({@link #revocations()}); {@link #failRevoke} scripts failures.
  * </ul>
- * Issued tokens are {@code at-<n>} and {@code rt-<n>}; calls are counted. Thread-safe.
+ * Issued tokens are {@code at-<n>} and {@code rt-<n>} ({@code cc-<n>} for client credentials); calls are counted.
+ * Thread-safe.
  */
 public final class ScriptedOAuthClient implements OAuthClient {
   private final Clock clock;
@@ -73,7 +82,23 @@ public final class ScriptedOAuthClient implements OAuthClient {
   private volatile Duration refreshDelay = Duration.ZERO;
   private volatile CountDownLatch refreshGate;
 
+  private final AtomicInteger clientCredentialsCalls = new AtomicInteger();
+  private final Map<String, String> clients = new HashMap<>(); // guarded by this
+  private final Deque<Supplier<RuntimeException>> clientCredentialsFailures = new ArrayDeque<>();
+  private final List<Revoked> revocations = new ArrayList<>();
+  private volatile Supplier<? extends RuntimeException> revokeFailure;
+  private volatile Duration clientTokenLifetime = Duration.ofSeconds(300);
+
   private record Grant(String challenge, List<String> scopes) {}
+
+  /**
+   * One revocation received.
+   *
+   * @param revocation how
+   * @param token the token's text
+   * @param kind which token
+   */
+  public record Revoked(Revocation revocation, String token, Revocation.TokenKind kind) {}
 
   /** A server whose token expiries are computed from {@code clock}. */
   public ScriptedOAuthClient(Clock clock) {
@@ -196,6 +221,56 @@ public final class ScriptedOAuthClient implements OAuthClient {
     return issue(List.of(), rotateRefreshTokens);
   }
 
+  @Override
+  public TokenSet clientCredentials(GrantStrategy.ClientCredentials grant, String clientId, Secret clientSecret) {
+    clientCredentialsCalls.incrementAndGet();
+    refreshEntered.release();
+    awaitGate();
+    synchronized (this) {
+      Supplier<RuntimeException> failure = clientCredentialsFailures.poll();
+      if (failure != null) {
+        throw failure.get();
+      }
+      String expected = clients.get(clientId);
+      if (expected == null || !expected.equals(clientSecret.reveal())) {
+        throw new CredentialsRejectedException("invalid_client");
+      }
+    }
+    int n = serial.incrementAndGet();
+    return new TokenSet(Secret.of("cc-" + n), null, clock.instant().plus(clientTokenLifetime), null, grant.scopes());
+  }
+
+  @Override
+  public void revoke(OAuthProviderConfig config, Revocation revocation, Secret token, Revocation.TokenKind kind) {
+    if (revocation instanceof Revocation.NotSupported) {
+      throw new IllegalArgumentException("nothing to revoke with");
+    }
+    Supplier<? extends RuntimeException> failure = revokeFailure;
+    synchronized (this) {
+      revocations.add(new Revoked(revocation, token.reveal(), kind));
+    }
+    if (failure != null) {
+      throw failure.get();
+    }
+    synchronized (this) {
+      validRefreshTokens.remove(token.reveal());
+    }
+  }
+
+  private void awaitGate() {
+    CountDownLatch gate = refreshGate;
+    if (gate != null) {
+      try {
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("call held for too long; did the test release it?");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
   private TokenSet issue(List<String> scopes, boolean withRefreshToken) {
     int n = serial.incrementAndGet();
     String refresh = null;
@@ -216,6 +291,34 @@ public final class ScriptedOAuthClient implements OAuthClient {
   public synchronized ScriptedOAuthClient registerRefreshToken(String refreshToken) {
     validRefreshTokens.add(refreshToken);
     return this;
+  }
+
+  /** Makes {@code clientId}/{@code clientSecret} a client the client credentials grant accepts. */
+  public synchronized ScriptedOAuthClient registerClient(String clientId, String clientSecret) {
+    clients.put(clientId, clientSecret);
+    return this;
+  }
+
+  /** Forgets every client: the next client credentials request is {@code invalid_client}. */
+  public synchronized void forgetClients() {
+    clients.clear();
+  }
+
+  /** The next {@code n} client credentials requests fail with {@code failure}. */
+  public synchronized void failNextClientCredentials(int n, Supplier<RuntimeException> failure) {
+    for (int i = 0; i < n; i++) {
+      clientCredentialsFailures.add(failure);
+    }
+  }
+
+  /** The client credentials tokens' lifetime (default 300 s, like Arduino Cloud's). */
+  public void setClientTokenLifetime(Duration lifetime) {
+    this.clientTokenLifetime = Objects.requireNonNull(lifetime);
+  }
+
+  /** Every revocation fails with this (after being recorded); {@code null}: succeed again. */
+  public void failRevoke(Supplier<? extends RuntimeException> failure) {
+    this.revokeFailure = failure;
   }
 
   /** Revokes every refresh token: the next refresh is {@code invalid_grant}. */
@@ -286,6 +389,21 @@ public final class ScriptedOAuthClient implements OAuthClient {
   /** @return how many code exchanges were attempted */
   public int exchangeCalls() {
     return exchangeCalls.get();
+  }
+
+  /** @return how many client credentials requests were attempted */
+  public int clientCredentialsCalls() {
+    return clientCredentialsCalls.get();
+  }
+
+  /** @return the revocations received, in order */
+  public synchronized List<Revoked> revocations() {
+    return List.copyOf(revocations);
+  }
+
+  /** @return the revoked tokens' text, in order */
+  public synchronized List<String> revokedTokens() {
+    return revocations.stream().map(Revoked::token).toList();
   }
 
   /** @return how many refreshes were attempted */

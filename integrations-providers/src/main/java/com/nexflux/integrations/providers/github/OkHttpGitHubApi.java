@@ -105,8 +105,8 @@ public final class OkHttpGitHubApi implements GitHubApi {
   /**
    * @param http the OkHttp client to send with
    * @param apiBaseUrl the API's base URL, e.g. {@code https://api.github.com}
-   * @param clientId the OAuth app's client id (for {@link #revokeGrant})
-   * @param clientSecret the OAuth app's client secret (for {@link #revokeGrant})
+   * @param clientId the OAuth app's client id (its rate-limit bucket for app-authenticated calls)
+   * @param clientSecret the OAuth app's client secret
    * @param clock compared with GitHub's {@code x-ratelimit-reset}
    * @throws IllegalArgumentException when {@code apiBaseUrl} is not an http(s) URL
    */
@@ -204,26 +204,6 @@ public final class OkHttpGitHubApi implements GitHubApi {
       return null;
     }
     return target;
-  }
-
-  @Override
-  public void revokeGrant(Secret accessToken) {
-    Objects.requireNonNull(accessToken, "accessToken");
-    String what = "DELETE /applications/{client_id}/grant";
-    ObjectNode body = JSON.createObjectNode().put("access_token", accessToken.reveal());
-    Request request = request(url("applications", clientId, "grant"))
-        .header("Authorization", Credentials.basic(clientId, clientSecret.reveal(), StandardCharsets.UTF_8))
-        .delete(json(body))
-        .build();
-    Reply reply = send(request, "app:" + clientId, what);
-    int status = reply.status();
-    if (status == 204 || status == 200 || status == 404 || status == 422) {
-      return; // 404/422: the token or grant is already gone
-    }
-    if (status == 401) {
-      throw new OAuthProtocolException("GitHub refused the OAuth app's client id and secret (HTTP 401) on " + what);
-    }
-    throw failure(reply, what);
   }
 
   @Override

@@ -9,7 +9,25 @@ import com.github.scribejava.core.pkce.PKCE;
 import com.github.scribejava.core.pkce.PKCECodeChallengeMethod;
 import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.error.UnavailableException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.scribejava.core.oauth2.clientauthentication.ClientAuthentication;
+import com.github.scribejava.core.oauth2.clientauthentication.HttpBasicAuthenticationScheme;
+import com.github.scribejava.core.oauth2.clientauthentication.RequestBodyAuthenticationScheme;
+import com.nexflux.integrations.core.error.RateLimitedException;
+import com.nexflux.integrations.core.oauth.CredentialsRejectedException;
+import com.nexflux.integrations.core.oauth.GrantStrategy;
 import com.nexflux.integrations.core.oauth.OAuthProtocolException;
+import com.nexflux.integrations.core.oauth.Revocation;
+import com.nexflux.integrations.providers.internal.RetryAfter;
+import java.nio.charset.StandardCharsets;
+import okhttp3.Credentials;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.core.oauth.TokenSet;
 import com.nexflux.integrations.core.oauth.OAuthClient;
@@ -63,12 +81,25 @@ import okhttp3.OkHttpClient;
  *       refresh.</li>
  * </ul>
  *
+ * <p><b>Client credentials</b> ({@link #clientCredentials}): {@code grant_type=client_credentials}, the grant's
+ * scopes and extra parameters (Arduino's {@code audience}), the user's client id and secret in the body or as HTTP
+ * Basic as the grant says; {@code invalid_client}, {@code unauthorized_client} or an HTTP 401 is
+ * {@link CredentialsRejectedException}; a refresh token in the answer is dropped.
+ *
+ * <p><b>Revocation</b> ({@link #revoke}): RFC 7009 ({@code POST token, token_type_hint, client_id, client_secret};
+ * 200 is success, an invalid token included, as the RFC says) or GitHub's grant API
+ * ({@code DELETE {api}/applications/{client_id}/grant}, HTTP Basic with the app's id and secret, body
+ * {@code {"access_token"}}; 204, 404 and 422 count as revoked, 401 is {@link OAuthProtocolException}). 429 is
+ * {@link RateLimitedException}, 5xx and network failures {@link UnavailableException}, anything else
+ * {@link OAuthProtocolException}.
+ *
  * <p>Token requests use a copy of the given {@link OkHttpClient} that follows no redirects and has its own connect
- * and read timeouts (5 s and 10 s by default). Give it a guarded client for the provider's fixed hosts
- * ({@link com.nexflux.integrations.providers.http.OutboundHttpClients#fixedHosts}, with the token endpoint's host):
- * the copy keeps its allow-list and call timeout, and a token endpoint on any other host is refused with
- * {@link com.nexflux.integrations.providers.http.OutboundRefusedException} ({@code HOST_NOT_ALLOWED}) before
- * anything is sent. Nothing is logged; no exception message contains a token, code, verifier or secret.
+ * and read timeouts (5 s and 10 s by default) and a bound on the whole call (20 s by default: a provider that
+ * trickles its answer cannot hold a caller, or the database connection a refresh holds, longer). Give it a guarded
+ * client for the provider's fixed hosts ({@link com.nexflux.integrations.providers.http.OutboundHttpClients#fixedHosts},
+ * with the token and revocation endpoints' hosts): the copy keeps its allow-list, and an endpoint on any other host is
+ * refused with {@link com.nexflux.integrations.providers.http.OutboundRefusedException} ({@code HOST_NOT_ALLOWED})
+ * before anything is sent. Nothing is logged; no exception message contains a token, code, verifier or secret.
  * Thread-safe; share one instance.
  */
 public final class ScribeOAuthClient implements OAuthClient {
@@ -77,10 +108,17 @@ public final class ScribeOAuthClient implements OAuthClient {
   /** The default read timeout for token requests: 10 s. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
-  private static final String USER_AGENT = "NexFlux-Integrations";
+  /** The default bound on a whole token or revocation call: 20 s. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(20);
 
+  private static final String USER_AGENT = "NexFlux-Integrations";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
+
+  private final OkHttpClient tokenHttp;
   private final OkHttpScribeTransport transport;
   private final TokenResponseParser parser;
+  private final TokenResponseParser userClientParser;
   private final Clock clock;
 
   /**
@@ -103,20 +141,38 @@ public final class ScribeOAuthClient implements OAuthClient {
    * @throws IllegalArgumentException when a timeout is not positive
    */
   public ScribeOAuthClient(OkHttpClient http, Clock clock, Duration connectTimeout, Duration readTimeout) {
+    this(http, clock, connectTimeout, readTimeout, max(DEFAULT_CALL_TIMEOUT, connectTimeout.plus(readTimeout)));
+  }
+
+  /**
+   * A client with its own timeouts and a bound on each whole call.
+   *
+   * @param callTimeout the longest a whole call may take (connect, write, every read)
+   * @throws IllegalArgumentException when a timeout is not positive
+   */
+  public ScribeOAuthClient(OkHttpClient http, Clock clock, Duration connectTimeout, Duration readTimeout,
+      Duration callTimeout) {
     Objects.requireNonNull(http, "http");
     this.clock = Objects.requireNonNull(clock, "clock");
     requirePositive(connectTimeout, "connectTimeout");
     requirePositive(readTimeout, "readTimeout");
-    OkHttpClient tokenHttp = http.newBuilder()
+    requirePositive(callTimeout, "callTimeout");
+    this.tokenHttp = http.newBuilder()
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false) // an authorization code is single-use: never send it twice
         .connectTimeout(connectTimeout)
         .readTimeout(readTimeout)
         .writeTimeout(readTimeout)
+        .callTimeout(callTimeout)
         .build();
     this.transport = new OkHttpScribeTransport(tokenHttp);
     this.parser = new TokenResponseParser(clock);
+    this.userClientParser = TokenResponseParser.forUserClient(clock);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Override
@@ -174,6 +230,109 @@ public final class ScribeOAuthClient implements OAuthClient {
     return call(config, List.of(), service -> service.refreshAccessToken(refreshToken.reveal()));
   }
 
+  @Override
+  public TokenSet clientCredentials(GrantStrategy.ClientCredentials grant, String clientId, Secret clientSecret) {
+    Objects.requireNonNull(grant, "grant");
+    requireText(clientId, "clientId");
+    Objects.requireNonNull(clientSecret, "clientSecret");
+    if (clientSecret.isEmpty()) {
+      throw new IllegalArgumentException("clientSecret is empty");
+    }
+    String endpoint = grant.tokenEndpoint().toString();
+    ClientAuthentication auth = grant.clientAuthentication() == GrantStrategy.ClientAuthentication.HTTP_BASIC
+        ? HttpBasicAuthenticationScheme.instance() : RequestBodyAuthenticationScheme.instance();
+    OAuth20Service service = new ServiceBuilder(clientId)
+        .apiSecret(clientSecret.reveal())
+        .userAgent(USER_AGENT)
+        .httpClient(transport)
+        .build(new ConfiguredApi20(endpoint, endpoint, userClientParser, auth, grant.extraParameters()));
+    String scope = grant.scopes().isEmpty() ? null : String.join(" ", grant.scopes());
+    TokenSet tokens = send(grant.scopes(), () -> scope == null ? service.getAccessTokenClientCredentialsGrant()
+        : service.getAccessTokenClientCredentialsGrant(scope));
+    // the token is simply requested again: a refresh token (Blynk sends one) is not kept
+    return new TokenSet(tokens.accessToken(), null, tokens.expiresAt(), null, tokens.scopes());
+  }
+
+  @Override
+  public void revoke(OAuthProviderConfig config, Revocation revocation, Secret token, Revocation.TokenKind kind) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(revocation, "revocation");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(kind, "kind");
+    Request request;
+    String what;
+    if (revocation instanceof Revocation.Rfc7009 rfc) {
+      what = "the revocation endpoint";
+      request = new Request.Builder().url(httpUrl(rfc.endpoint(), what))
+          .header("Accept", "application/json")
+          .header("User-Agent", USER_AGENT)
+          .post(new FormBody.Builder()
+              .add("token", token.reveal())
+              .add("token_type_hint", kind.hint())
+              .add("client_id", config.clientId())
+              .add("client_secret", config.clientSecret().reveal())
+              .build())
+          .build();
+    } else if (revocation instanceof Revocation.GitHubGrant github) {
+      what = "GitHub's grant API";
+      HttpUrl url = httpUrl(github.apiBaseUrl(), what).newBuilder()
+          .addPathSegment("applications").addPathSegment(config.clientId()).addPathSegment("grant").build();
+      ObjectNode body = JSON.createObjectNode().put("access_token", token.reveal());
+      request = new Request.Builder().url(url)
+          .header("Accept", "application/vnd.github+json")
+          .header("X-GitHub-Api-Version", "2022-11-28")
+          .header("User-Agent", USER_AGENT)
+          .header("Authorization", Credentials.basic(config.clientId(), config.clientSecret().reveal(),
+              StandardCharsets.UTF_8))
+          .delete(RequestBody.create(body.toString(), JSON_TYPE))
+          .build();
+    } else {
+      throw new IllegalArgumentException("the provider offers no revocation");
+    }
+    int status;
+    String retryAfter;
+    try (Response response = tokenHttp.newCall(request).execute()) {
+      status = response.code();
+      retryAfter = response.header("Retry-After");
+    } catch (InterruptedIOException e) {
+      throw new UnavailableException(what + " did not answer in time (" + e.getClass().getSimpleName() + ")", e);
+    } catch (IOException e) {
+      throw new UnavailableException(what + " could not be reached (" + e.getClass().getSimpleName() + ")", e);
+    }
+    boolean github = revocation instanceof Revocation.GitHubGrant;
+    if (status == 200 || (github && (status == 204 || status == 404 || status == 422))) {
+      return; // GitHub: 404/422 mean the token or grant is already gone
+    }
+    if (status == 429) {
+      throw new RateLimitedException(what + " is rate limiting (HTTP 429)",
+          RetryAfter.parse(retryAfter, clock).orElse(TokenResponseParser.DEFAULT_RETRY_AFTER));
+    }
+    if (status >= 500) {
+      throw new UnavailableException(what + " failed (HTTP " + status + ")", null);
+    }
+    if (status == 401) {
+      throw new OAuthProtocolException(what + " refused the OAuth app's client id and secret (HTTP 401)");
+    }
+    throw new OAuthProtocolException(what + " refused the revocation (HTTP " + status + ")");
+  }
+
+  private static HttpUrl httpUrl(URI uri, String what) {
+    HttpUrl url = HttpUrl.parse(uri.toString());
+    if (url == null) {
+      throw new OAuthProtocolException("The configured address of " + what + " is not an http(s) URL");
+    }
+    return url;
+  }
+
+  @FunctionalInterface
+  private interface Send {
+    OAuth2AccessToken send() throws IOException, InterruptedException, ExecutionException;
+  }
+
+  private TokenSet send(List<String> scopesWhenNoneGranted, Send send) {
+    return call(null, scopesWhenNoneGranted, ignored -> send.send());
+  }
+
   @FunctionalInterface
   private interface TokenCall {
     OAuth2AccessToken send(OAuth20Service service) throws IOException, InterruptedException, ExecutionException;
@@ -183,7 +342,7 @@ public final class ScribeOAuthClient implements OAuthClient {
     Instant sentAt = clock.instant();
     OAuth2AccessToken token;
     try {
-      token = call.send(service(config));
+      token = call.send(config == null ? null : service(config));
     } catch (BoundedBodies.TooLargeException e) {
       throw new OAuthProtocolException("The token endpoint's answer is larger than "
           + OkHttpScribeTransport.MAX_BODY_BYTES + " bytes");

@@ -139,42 +139,6 @@ class OkHttpGitHubApiTest {
     assertThat(api.repositories(SECRET_TOKEN)).extracting(GitHubRepository::name).containsExactly("writable");
   }
 
-  // ---------------------------------------------------------------------------------------------- revoke
-
-  @Test
-  void revokeGrantAuthenticatesTheAppWithBasicAndRevokesEveryTokenOfTheUser() {
-    github.acceptToken("gho_second", OCTO);
-
-    api.revokeGrant(SECRET_TOKEN);
-
-    FakeGitHub.Recorded call = github.requests().get(0);
-    assertThat(call.method()).isEqualTo("DELETE");
-    assertThat(call.path()).isEqualTo("/applications/" + github.clientId() + "/grant");
-    assertThat(call.header("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(
-        (github.clientId() + ":" + github.clientSecret()).getBytes(StandardCharsets.UTF_8)));
-    assertThat(call.body()).isEqualTo("{\"access_token\":\"" + TOKEN + "\"}");
-    assertThat(github.revokedTokens()).containsExactly(TOKEN);
-    assertThatThrownBy(() -> api.currentUser(Secret.of("gho_second"))).isInstanceOf(OAuthGrantException.class);
-  }
-
-  @Test
-  void revokingAGoneGrantSucceeds() {
-    api.revokeGrant(SECRET_TOKEN);
-    api.revokeGrant(SECRET_TOKEN); // 404: already gone
-    github.failNext("/applications/" + github.clientId() + "/grant", 422, Map.of());
-    api.revokeGrant(SECRET_TOKEN);
-    assertThat(github.revokedTokens()).containsExactly(TOKEN);
-  }
-
-  @Test
-  void revokeWithAWrongClientSecretIsAConfigurationProblem() {
-    OkHttpGitHubApi misconfigured = new OkHttpGitHubApi(http, github.baseUrl(), github.clientId(),
-        Secret.of("wrong-secret-CANARY"), clock);
-    assertThatThrownBy(() -> misconfigured.revokeGrant(SECRET_TOKEN))
-        .isInstanceOf(OAuthProtocolException.class)
-        .satisfies(e -> assertNoSecret(e, "wrong-secret-CANARY"));
-  }
-
   // ---------------------------------------------------------------------------------------------- git data
 
   @Test

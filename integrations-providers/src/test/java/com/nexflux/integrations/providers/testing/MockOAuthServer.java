@@ -27,7 +27,8 @@ import okhttp3.mockwebserver.RecordedRequest;
  * with a fresh {@code code} and the {@code state}; its token endpoint serves the authorization code grant (checking
  * PKCE: a {@code code_verifier} that does not hash to the {@code code_challenge} given at authorization is refused
  * with {@code invalid_grant}) and the refresh grant, and issues signed JWTs with {@code token_type: Bearer} and
- * {@code expires_in}. It is an OpenID Connect server, so the authorization request's scopes must include
+ * {@code expires_in}; it also serves the client credentials grant (any client) and RFC 7009 revocation of refresh
+ * tokens ({@link #revocationEndpoint()}). It is an OpenID Connect server, so the authorization request's scopes must include
  * {@code openid}.
  *
  * <p>Using this fixture needs {@code no.nav.security:mock-oauth2-server} as a test dependency of the using module
@@ -86,6 +87,14 @@ public final class MockOAuthServer implements AutoCloseable {
   /** @return the token endpoint, {@code http://127.0.0.1:<port>/nexflux/token} */
   public URI tokenEndpoint() {
     return URI.create(base + "/" + ISSUER + "/token");
+  }
+
+  /**
+   * @return the RFC 7009 revocation endpoint, {@code http://127.0.0.1:<port>/nexflux/revoke} (it forgets a refresh
+   *     token named with {@code token_type_hint=refresh_token}; a later refresh with it is refused)
+   */
+  public URI revocationEndpoint() {
+    return URI.create(base + "/" + ISSUER + "/revoke");
   }
 
   /**

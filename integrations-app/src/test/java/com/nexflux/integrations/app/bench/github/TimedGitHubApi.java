@@ -48,14 +48,6 @@ final class TimedGitHubApi implements GitHubApi {
   }
 
   @Override
-  public void revokeGrant(Secret accessToken) {
-    timed(() -> {
-      delegate.revokeGrant(accessToken);
-      return null;
-    });
-  }
-
-  @Override
   public String headCommit(Secret token, String owner, String repo, String branch) {
     return timed(() -> delegate.headCommit(token, owner, repo, branch));
   }

@@ -9,6 +9,7 @@ import com.github.scribejava.core.oauth.OAuth20Service;
 import com.github.scribejava.core.oauth2.clientauthentication.ClientAuthentication;
 import com.github.scribejava.core.oauth2.clientauthentication.RequestBodyAuthenticationScheme;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,8 @@ public final class ConfiguredApi20 extends DefaultApi20 {
   private final String authorizationEndpoint;
   private final String tokenEndpoint;
   private final TokenExtractor<OAuth2AccessToken> extractor;
+  private final ClientAuthentication clientAuthentication;
+  private final Map<String, String> extraParameters;
 
   /**
    * @param authorizationEndpoint the authorization endpoint (may carry a query of its own)
@@ -28,9 +31,26 @@ public final class ConfiguredApi20 extends DefaultApi20 {
    */
   public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
       TokenExtractor<OAuth2AccessToken> extractor) {
+    this(authorizationEndpoint, tokenEndpoint, extractor, RequestBodyAuthenticationScheme.instance(), Map.of());
+  }
+
+  /**
+   * @param clientAuthentication how the client id and secret are sent
+   * @param extraParameters form parameters added to client credentials requests (Arduino's {@code audience})
+   */
+  public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
+      TokenExtractor<OAuth2AccessToken> extractor, ClientAuthentication clientAuthentication,
+      Map<String, String> extraParameters) {
     this.authorizationEndpoint = Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
     this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     this.extractor = Objects.requireNonNull(extractor, "extractor");
+    this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication");
+    this.extraParameters = Map.copyOf(extraParameters);
+  }
+
+  /** @return the form parameters added to client credentials requests */
+  public Map<String, String> extraParameters() {
+    return extraParameters;
   }
 
   @Override
@@ -43,10 +63,13 @@ public final class ConfiguredApi20 extends DefaultApi20 {
     return authorizationEndpoint;
   }
 
-  /** GitHub documents {@code client_id}/{@code client_secret} as body parameters, not HTTP Basic. */
+  /**
+   * Body parameters by default: GitHub documents {@code client_id}/{@code client_secret} as body parameters, not
+   * HTTP Basic.
+   */
   @Override
   public ClientAuthentication getClientAuthentication() {
-    return RequestBodyAuthenticationScheme.instance();
+    return clientAuthentication;
   }
 
   @Override

@@ -29,6 +29,16 @@ public final class JsonAcceptingOAuth20Service extends OAuth20Service {
   }
 
   @Override
+  protected OAuthRequest createAccessTokenClientCredentialsGrantRequest(String scope) {
+    OAuthRequest request = super.createAccessTokenClientCredentialsGrantRequest(scope);
+    request.addHeader("Accept", "application/json");
+    if (getApi() instanceof ConfiguredApi20 configured) {
+      configured.extraParameters().forEach(request::addBodyParameter);
+    }
+    return request;
+  }
+
+  @Override
   protected OAuthRequest createRefreshTokenRequest(String refreshToken, String scope) {
     OAuthRequest request = super.createRefreshTokenRequest(refreshToken, scope);
     request.addHeader("Accept", "application/json");

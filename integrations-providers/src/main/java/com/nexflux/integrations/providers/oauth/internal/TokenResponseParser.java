@@ -8,6 +8,7 @@ import com.github.scribejava.core.model.OAuth2AccessToken;
 import com.github.scribejava.core.model.Response;
 import com.nexflux.integrations.core.error.RateLimitedException;
 import com.nexflux.integrations.core.error.UnavailableException;
+import com.nexflux.integrations.core.oauth.CredentialsRejectedException;
 import com.nexflux.integrations.core.oauth.OAuthGrantException;
 import com.nexflux.integrations.core.oauth.OAuthProtocolException;
 import com.nexflux.integrations.providers.internal.RetryAfter;
@@ -36,6 +37,10 @@ import java.util.Set;
  *       (any case), or non-numeric lifetimes: {@link OAuthProtocolException}.</li>
  * </ol>
  * Messages carry the status, the provider's error code and fixed text: never a body, a token or a secret.
+ *
+ * <p>{@link #forUserClient} reads answers to a client credentials request made with the <em>user's</em> own client:
+ * there {@code invalid_client}, {@code unauthorized_client} and an HTTP 401 without an error code are the user's
+ * credentials being refused, {@link CredentialsRejectedException}.
  */
 public final class TokenResponseParser implements TokenExtractor<OAuth2AccessToken> {
   /** The wait for a 429 without {@code Retry-After}. */
@@ -46,11 +51,24 @@ public final class TokenResponseParser implements TokenExtractor<OAuth2AccessTok
       "bad_refresh_token");
   private static final Set<String> UNAVAILABLE_ERRORS = Set.of("temporarily_unavailable", "server_error");
 
+  private static final Set<String> USER_CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
+
   private final Clock clock;
+  private final boolean userClient;
 
   /** @param clock for {@code Retry-After} dates */
   public TokenResponseParser(Clock clock) {
+    this(clock, false);
+  }
+
+  private TokenResponseParser(Clock clock, boolean userClient) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.userClient = userClient;
+  }
+
+  /** @return a parser for client credentials answers to the user's own client */
+  public static TokenResponseParser forUserClient(Clock clock) {
+    return new TokenResponseParser(clock, true);
   }
 
   @Override
@@ -67,18 +85,32 @@ public final class TokenResponseParser implements TokenExtractor<OAuth2AccessTok
       throw new OAuthProtocolException("The token endpoint answered with a redirect (HTTP " + status
           + "), which is not followed; check the configured token endpoint");
     }
-    JsonNode json = parse(response.getBody(), status);
+    JsonNode json;
+    try {
+      json = parse(response.getBody(), status);
+    } catch (OAuthProtocolException e) {
+      if (userClient && status == 401) {
+        throw new CredentialsRejectedException("http_401"); // a 401 without a JSON body
+      }
+      throw e;
+    }
     JsonNode error = json.get("error");
     if (error != null && !error.isNull()) {
       String code = SafeText.code(error.isTextual() ? error.asText() : null);
       if (GRANT_ERRORS.contains(code)) {
         throw new OAuthGrantException(code);
       }
+      if (userClient && USER_CLIENT_ERRORS.contains(code)) {
+        throw new CredentialsRejectedException(code);
+      }
       if (UNAVAILABLE_ERRORS.contains(code)) {
         throw new UnavailableException("The token endpoint is unavailable (" + code + ")", null);
       }
       throw new OAuthProtocolException("The token endpoint refused the request (" + code + ", HTTP " + status
           + "); check the OAuth app's client id, secret and callback URL");
+    }
+    if (userClient && status == 401) {
+      throw new CredentialsRejectedException("http_401");
     }
     if (status < 200 || status >= 300) {
       throw new OAuthProtocolException("The token endpoint answered HTTP " + status + " without an error code");

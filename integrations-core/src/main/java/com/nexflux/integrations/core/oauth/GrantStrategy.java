@@ -1,0 +1,139 @@
+package com.nexflux.integrations.core.oauth;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a provider's tokens are obtained and renewed; {@link TokenService} and the {@link RefreshSweeper} act on it.
+ *
+ * <ul>
+ *   <li>{@link AuthorizationCode}: the browser flow; renewed with the refresh token (a rotated one is kept; an
+ *       answer without one keeps the old); {@code invalid_grant} means {@code needs_reauth}. Refreshed ahead of
+ *       expiry by the sweeper. GitHub, Google, Microsoft.</li>
+ *   <li>{@link ClientCredentials}: the user's own client id and secret (stored encrypted in the connection) are
+ *       exchanged for a short-lived token, which is simply requested again when it is about to expire; there is no
+ *       refresh token and expiry never means {@code needs_reauth}, only a refused client ({@code invalid_client},
+ *       HTTP 401) does. On demand only. Arduino Cloud, Blynk's platform API.</li>
+ *   <li>{@link PasswordLogin}: a login that answers an access and a refresh token ({@link PasswordLoginClient});
+ *       renewed with the refresh token, and when that is refused or expired, by logging in again with the stored
+ *       encrypted password; a refused login means {@code needs_reauth}. Refreshed ahead of expiry. ThingsBoard.</li>
+ *   <li>{@link StaticApiKey}: a key the user pasted; nothing expires and nothing is renewed.</li>
+ * </ul>
+ */
+public sealed interface GrantStrategy {
+  /** @return the strategy's name, e.g. {@code authorization_code} */
+  String key();
+
+  /** @return whether the background sweeper renews tokens of this strategy ahead of their expiry */
+  boolean refreshesAhead();
+
+  /** @return how a disconnect revokes this provider's tokens upstream */
+  Revocation revocation();
+
+  /**
+   * The authorization code grant (with refresh tokens).
+   *
+   * @param config the OAuth client configuration (endpoints, the deployment's client id and secret)
+   * @param revocation how a disconnect revokes the grant
+   */
+  record AuthorizationCode(OAuthProviderConfig config, Revocation revocation) implements GrantStrategy {
+    public AuthorizationCode {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(revocation, "revocation");
+    }
+
+    @Override
+    public String key() {
+      return "authorization_code";
+    }
+
+    @Override
+    public boolean refreshesAhead() {
+      return true;
+    }
+  }
+
+  /**
+   * The client credentials grant with the user's own client (RFC 6749 section 4.4).
+   *
+   * @param tokenEndpoint the token endpoint, e.g. {@code https://api2.arduino.cc/iot/v1/clients/token}
+   * @param scopes the scopes to ask for (none: no {@code scope} parameter)
+   * @param extraParameters further form parameters of the token request (Arduino: {@code audience})
+   * @param clientAuthentication how the client id and secret are sent
+   */
+  record ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
+      ClientAuthentication clientAuthentication) implements GrantStrategy {
+    public ClientCredentials {
+      Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+      scopes = List.copyOf(scopes);
+      extraParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraParameters));
+      Objects.requireNonNull(clientAuthentication, "clientAuthentication");
+    }
+
+    @Override
+    public String key() {
+      return "client_credentials";
+    }
+
+    @Override
+    public boolean refreshesAhead() {
+      return false;
+    }
+
+    @Override
+    public Revocation revocation() {
+      return Revocation.NONE;
+    }
+  }
+
+  /**
+   * A JSON login answering an access and a refresh token.
+   *
+   * @param defaultServer the server when the connection names none in {@code config.base_url}, or {@code null}
+   */
+  record PasswordLogin(URI defaultServer) implements GrantStrategy {
+    @Override
+    public String key() {
+      return "password_login";
+    }
+
+    @Override
+    public boolean refreshesAhead() {
+      return true;
+    }
+
+    @Override
+    public Revocation revocation() {
+      return Revocation.NONE;
+    }
+  }
+
+  /** A static API key stored as the access token: nothing expires. */
+  record StaticApiKey() implements GrantStrategy {
+    @Override
+    public String key() {
+      return "static_api_key";
+    }
+
+    @Override
+    public boolean refreshesAhead() {
+      return false;
+    }
+
+    @Override
+    public Revocation revocation() {
+      return Revocation.NONE;
+    }
+  }
+
+  /** How a client authenticates at a token endpoint. */
+  enum ClientAuthentication {
+    /** {@code client_id} and {@code client_secret} as form parameters (Arduino Cloud). */
+    REQUEST_BODY,
+    /** HTTP Basic with the client id and secret (Blynk; RFC 6749's {@code client_secret_basic}). */
+    HTTP_BASIC
+  }
+}
