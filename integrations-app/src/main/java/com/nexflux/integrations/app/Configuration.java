@@ -1,5 +1,10 @@
 package com.nexflux.integrations.app;
 
+import com.nexflux.integrations.app.github.GitHubModule;
+import com.nexflux.integrations.app.mqtt.MqttModule;
+import com.nexflux.integrations.app.provider.Environment;
+import com.nexflux.integrations.app.provider.ModuleFactory;
+import com.nexflux.integrations.app.provider.ProviderModule;
 import com.nexflux.integrations.http.JwtAuthenticator;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -11,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The standalone server's settings, read from environment variables. Every variable is listed in the README.
+ * The standalone server's settings, read from environment variables. Every variable is listed in the README. The
+ * shared settings are read here; each provider reads its own through its {@link ModuleFactory} (one line in
+ * {@link #PROVIDERS}), and every malformed variable of any of them is reported in one message.
  *
  * @param bindHost {@code BIND_HOST}; default {@code 127.0.0.1} in embedded mode (no {@code DATABASE_URL}: a development
  *     server with a demo token stays on this machine unless asked otherwise), {@code 0.0.0.0} with
@@ -27,12 +34,10 @@ import java.util.Map;
  *     loopback address only
  * @param jwtIssuer {@code AUTH_JWT_ISSUER}: required {@code iss}; mandatory with {@code AUTH_JWKS_URL}
  * @param jwtAudience {@code AUTH_JWT_AUDIENCE}: required {@code aud}; mandatory with {@code AUTH_JWKS_URL}
- * @param defaultMqttBrokerUrl {@code DEFAULT_MQTT_BROKER_URL}: broker for users without their own
- * @param mqttTestTimeoutMs {@code MQTT_TEST_TIMEOUT_MS}, default 5000
- * @param mqttTestsPerMinute {@code MQTT_TEST_RATE_LIMIT_PER_MINUTE}, default 10
  * @param outboundAllowedNetworks {@code OUTBOUND_ALLOWED_NETWORKS}: CIDRs let through the outbound guard
  * @param provisionUsers {@code USERS_AUTO_PROVISION}, default true
- * @param github GitHub OAuth settings ({@code GITHUB_*}), or {@code null} when GitHub is not configured
+ * @param providers one module per provider of {@link #PROVIDERS}, each built from its own variables
+ *     ({@code DEFAULT_MQTT_BROKER_URL} and {@code MQTT_TEST_*}, {@code GITHUB_*}, ...)
  * @param frontendUrl {@code FRONTEND_URL}: where OAuth callbacks send the browser, default {@code http://localhost:3000}
  * @param projectsDir {@code PROJECTS_DIR}: project files for GitHub sync, default {@code ./projects}
  * @param internalApiToken {@code INTERNAL_API_TOKEN}: bearer token of {@code /internal/**}; unset disables it
@@ -61,12 +66,9 @@ public record Configuration(
     String jwksUrl,
     String jwtIssuer,
     String jwtAudience,
-    String defaultMqttBrokerUrl,
-    long mqttTestTimeoutMs,
-    int mqttTestsPerMinute,
     String outboundAllowedNetworks,
     boolean provisionUsers,
-    GitHub github,
+    List<ProviderModule> providers,
     String frontendUrl,
     Path projectsDir,
     String internalApiToken,
@@ -77,27 +79,14 @@ public record Configuration(
     int tokenRefreshConcurrency,
     long tokenRefreshWaitMs) {
 
+  /** The providers the standalone server reads from the environment, in the overview's order. */
+  public static final List<ModuleFactory> PROVIDERS = List.of(MqttModule::fromEnvironment,
+      GitHubModule::fromEnvironment);
+
   public Configuration {
+    providers = List.copyOf(providers);
     signInProviders = signInProviders == null ? List.of() : List.copyOf(signInProviders);
     corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
-  }
-
-  /**
-   * GitHub OAuth app settings.
-   *
-   * @param clientId {@code GITHUB_CLIENT_ID}
-   * @param clientSecret {@code GITHUB_CLIENT_SECRET}
-   * @param callbackUrl {@code GITHUB_CALLBACK_URL}, default {@code http://localhost:8005/api/v1/auth/github/callback}
-   * @param scopes {@code GITHUB_SCOPES} (space-separated), default {@code repo read:user user:email}
-   * @param oauthBaseUrl {@code GITHUB_OAUTH_BASE_URL}, default {@code https://github.com}
-   * @param apiBaseUrl {@code GITHUB_API_BASE_URL}, default {@code https://api.github.com}
-   */
-  public record GitHub(String clientId, String clientSecret, String callbackUrl, String scopes, String oauthBaseUrl,
-      String apiBaseUrl) {
-    @Override
-    public String toString() {
-      return "GitHub[clientId=" + clientId + ", callbackUrl=" + callbackUrl + ", scopes=" + scopes + "]";
-    }
   }
 
   /** Thrown for a setting that cannot be used; its message is one line naming the variable. */
@@ -124,81 +113,73 @@ public record Configuration(
    *
    * @throws ConfigurationException naming every variable that is malformed
    */
-  public static Configuration fromEnvironment(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    int port = intValue(env, "PORT", 8005, 0, 65535, problems);
-    int pool = intValue(env, "DATABASE_POOL_SIZE", 10, 1, 500, problems);
-    long timeout = intValue(env, "MQTT_TEST_TIMEOUT_MS", 5000, 100, 120_000, problems);
-    int perMinute = intValue(env, "MQTT_TEST_RATE_LIMIT_PER_MINUTE", 10, 1, 100_000, problems);
-    boolean provision = boolValue(env, "USERS_AUTO_PROVISION", true, problems);
-    String keysetFile = blankToNull(env.get("INTEGRATIONS_KEYSET_FILE"));
-    int refreshWindow = intValue(env, "TOKEN_REFRESH_WINDOW_MINUTES", 15, 1, 24 * 60, problems);
-    int refreshConcurrency = intValue(env, "TOKEN_REFRESH_CONCURRENCY", 4, 1, 1000, problems);
-    long refreshWait = intValue(env, "TOKEN_REFRESH_WAIT_MS", 10_000, 0, 120_000, problems);
-    GitHub github = null;
-    String ghId = blankToNull(env.get("GITHUB_CLIENT_ID"));
-    String ghSecret = blankToNull(env.get("GITHUB_CLIENT_SECRET"));
-    if (ghId != null && ghSecret != null) {
-      github = new GitHub(ghId, ghSecret,
-          url(env, "GITHUB_CALLBACK_URL", "http://localhost:8005/api/v1/auth/github/callback", problems),
-          env.getOrDefault("GITHUB_SCOPES", "repo read:user user:email"),
-          url(env, "GITHUB_OAUTH_BASE_URL", "https://github.com", problems),
-          url(env, "GITHUB_API_BASE_URL", "https://api.github.com", problems));
-    } else if (ghId != null || ghSecret != null) {
-      problems.add("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
-    }
-    String frontend = url(env, "FRONTEND_URL", "http://localhost:3000", problems);
-    problems.addAll(jwksProblems(blankToNull(env.get("AUTH_JWKS_URL")), blankToNull(env.get("AUTH_JWT_ISSUER")),
-        blankToNull(env.get("AUTH_JWT_AUDIENCE"))));
-    int signInPerMinute = intValue(env, "SIGN_IN_RATE_LIMIT_PER_MINUTE", 20, 1, 100_000, problems);
+  public static Configuration fromEnvironment(Map<String, String> vars) {
+    Environment env = new Environment(vars);
+    int port = env.integer("PORT", 8005, 0, 65535);
+    int pool = env.integer("DATABASE_POOL_SIZE", 10, 1, 500);
+    boolean provision = env.bool("USERS_AUTO_PROVISION", true);
+    String keysetFile = env.text("INTEGRATIONS_KEYSET_FILE");
+    int refreshWindow = env.integer("TOKEN_REFRESH_WINDOW_MINUTES", 15, 1, 24 * 60);
+    int refreshConcurrency = env.integer("TOKEN_REFRESH_CONCURRENCY", 4, 1, 1000);
+    long refreshWait = env.integer("TOKEN_REFRESH_WAIT_MS", 10_000, 0, 120_000);
+    String frontend = env.url("FRONTEND_URL", "http://localhost:3000");
+    jwksProblems(env.text("AUTH_JWKS_URL"), env.text("AUTH_JWT_ISSUER"), env.text("AUTH_JWT_AUDIENCE"))
+        .forEach(env::problem);
+    int signInPerMinute = env.integer("SIGN_IN_RATE_LIMIT_PER_MINUTE", 20, 1, 100_000);
     List<String> signInProviders = new ArrayList<>();
-    for (String key : list(env.get("SIGN_IN_PROVIDERS"))) {
+    for (String key : env.list("SIGN_IN_PROVIDERS")) {
       if (!key.matches("[a-z][a-z0-9_]{0,31}")) {
-        problems.add("SIGN_IN_PROVIDERS must list provider keys such as github");
+        env.problem("SIGN_IN_PROVIDERS must list provider keys such as github");
         break;
       }
       signInProviders.add(key);
     }
     List<String> origins = new ArrayList<>();
-    for (String origin : list(env.get("CORS_ALLOWED_ORIGINS"))) {
+    for (String origin : env.list("CORS_ALLOWED_ORIGINS")) {
       if (!origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
-        problems.add("CORS_ALLOWED_ORIGINS must list exact origins such as https://app.example.com (no path, no *)");
+        env.problem("CORS_ALLOWED_ORIGINS must list exact origins such as https://app.example.com (no path, no *)");
         break;
       }
       origins.add(origin);
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(String.join("; ", problems));
+    List<ProviderModule> providers = new ArrayList<>();
+    for (ModuleFactory factory : PROVIDERS) {
+      providers.add(factory.fromEnvironment(env));
     }
-    String databaseUrl = blankToNull(env.get("DATABASE_URL"));
-    String bindHost = blankToNull(env.get("BIND_HOST"));
+    if (!env.problems().isEmpty()) {
+      throw new ConfigurationException(String.join("; ", env.problems()));
+    }
+    String databaseUrl = env.text("DATABASE_URL");
+    String bindHost = env.text("BIND_HOST");
     return new Configuration(
         bindHost != null ? bindHost.trim() : databaseUrl == null ? EMBEDDED_BIND_HOST : DEFAULT_BIND_HOST,
         port,
         databaseUrl,
         pool,
-        Path.of(env.getOrDefault("INTEGRATIONS_DATA_DIR", "./data")),
-        blankToNull(env.get("INTEGRATIONS_KEYSET")),
+        Path.of(env.text("INTEGRATIONS_DATA_DIR", "./data")),
+        env.text("INTEGRATIONS_KEYSET"),
         keysetFile == null ? null : Path.of(keysetFile),
-        blankToNull(env.get("AUTH_JWT_SECRET")),
-        blankToNull(env.get("AUTH_JWKS_URL")),
-        blankToNull(env.get("AUTH_JWT_ISSUER")),
-        blankToNull(env.get("AUTH_JWT_AUDIENCE")),
-        blankToNull(env.get("DEFAULT_MQTT_BROKER_URL")),
-        timeout,
-        perMinute,
-        env.getOrDefault("OUTBOUND_ALLOWED_NETWORKS", ""),
+        env.text("AUTH_JWT_SECRET"),
+        env.text("AUTH_JWKS_URL"),
+        env.text("AUTH_JWT_ISSUER"),
+        env.text("AUTH_JWT_AUDIENCE"),
+        env.text("OUTBOUND_ALLOWED_NETWORKS", ""),
         provision,
-        github,
+        providers,
         frontend,
-        Path.of(env.getOrDefault("PROJECTS_DIR", "./projects")),
-        blankToNull(env.get("INTERNAL_API_TOKEN")),
+        Path.of(env.text("PROJECTS_DIR", "./projects")),
+        env.text("INTERNAL_API_TOKEN"),
         refreshWindow,
         signInProviders,
         origins,
         signInPerMinute,
         refreshConcurrency,
         refreshWait);
+  }
+
+  /** @return this provider's module */
+  public <M extends ProviderModule> java.util.Optional<M> provider(Class<M> type) {
+    return providers.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
   /**
@@ -235,68 +216,5 @@ public record Configuration(
       problems.add("AUTH_JWKS_URL must be an https URL (plain http only for a loopback address such as 127.0.0.1)");
     }
     return problems;
-  }
-
-  private static String url(Map<String, String> env, String name, String dflt, List<String> problems) {
-    String v = blankToNull(env.get(name));
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      java.net.URI u = new java.net.URI(v.trim());
-      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-          || u.getHost() == null) {
-        problems.add(name + " must be an http or https URL");
-        return dflt;
-      }
-      return v.trim();
-    } catch (java.net.URISyntaxException e) {
-      problems.add(name + " must be an http or https URL");
-      return dflt;
-    }
-  }
-
-  private static int intValue(Map<String, String> env, String name, int dflt, int min, int max, List<String> problems) {
-    String v = blankToNull(env.get(name));
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v.trim());
-      if (n < min || n > max) {
-        problems.add(name + " must be between " + min + " and " + max);
-        return dflt;
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      problems.add(name + " must be a whole number");
-      return dflt;
-    }
-  }
-
-  private static boolean boolValue(Map<String, String> env, String name, boolean dflt, List<String> problems) {
-    String v = blankToNull(env.get(name));
-    if (v == null) {
-      return dflt;
-    }
-    if (v.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (v.equalsIgnoreCase("false")) {
-      return false;
-    }
-    problems.add(name + " must be true or false");
-    return dflt;
-  }
-
-  private static List<String> list(String value) {
-    if (value == null || value.isBlank()) {
-      return List.of();
-    }
-    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -2,9 +2,7 @@ package com.nexflux.integrations.app;
 
 import com.nexflux.integrations.app.Configuration.ConfigurationException;
 import com.nexflux.integrations.core.domain.Provider;
-import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.UserId;
-import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
 import com.nexflux.integrations.providers.projects.FileSystemProjectSource;
 import com.nexflux.integrations.core.error.IntegrationsException;
 import com.nexflux.integrations.http.Authenticator;
@@ -82,26 +80,21 @@ public final class StandaloneServer implements AutoCloseable {
       String[] devToken = {null};
       byte[][] hsSecret = {null};
       Authenticator authenticator = authenticator(config, devToken, hsSecret);
-      NexfluxIntegrations.Builder builder = NexfluxIntegrations.builder();
-      if (config.github() != null) {
-        builder.github(githubConfig(config.github()))
-            .frontendUrl(URI.create(config.frontendUrl()))
-            .projectSource(new FileSystemProjectSource(config.projectsDir()))
-            .tokenRefreshWindow(Duration.ofMinutes(config.tokenRefreshWindowMinutes()))
-            .tokenRefreshConcurrency(config.tokenRefreshConcurrency())
-            .tokenRefreshWait(Duration.ofMillis(config.tokenRefreshWaitMs()));
-        if (hsSecret[0] != null) {
-          builder.signInCompletion(new StandaloneSignIn(hsSecret[0], config.jwtIssuer(), config.jwtAudience(),
-              URI.create(config.frontendUrl())));
-        }
+      NexfluxIntegrations.Builder builder = NexfluxIntegrations.builder()
+          .frontendUrl(URI.create(config.frontendUrl()))
+          .projectSource(new FileSystemProjectSource(config.projectsDir()))
+          .tokenRefreshWindow(Duration.ofMinutes(config.tokenRefreshWindowMinutes()))
+          .tokenRefreshConcurrency(config.tokenRefreshConcurrency())
+          .tokenRefreshWait(Duration.ofMillis(config.tokenRefreshWaitMs()));
+      config.providers().forEach(builder::provider);
+      if (hsSecret[0] != null) {
+        builder.signInCompletion(new StandaloneSignIn(hsSecret[0], config.jwtIssuer(), config.jwtAudience(),
+            URI.create(config.frontendUrl())));
       }
       NexfluxIntegrations integrations = builder
           .dataSource(dataSource)
           .keyset(keyset)
-          .defaultMqttBrokerUrl(config.defaultMqttBrokerUrl())
           .outboundAllowedNetworks(config.outboundAllowedNetworks())
-          .mqttTestTimeout(Duration.ofMillis(config.mqttTestTimeoutMs()))
-          .mqttTestsPerMinute(config.mqttTestsPerMinute())
           .provisionUsers(config.provisionUsers())
           .signInProviders(config.signInProviders().stream().map(Provider::of)
               .collect(java.util.stream.Collectors.toSet()))
@@ -111,7 +104,8 @@ public final class StandaloneServer implements AutoCloseable {
       Javalin app = integrations.httpApiBuilder(authenticator)
           .internalApiToken(config.internalApiToken())
           .corsAllowedOrigins(config.corsAllowedOrigins())
-          .publicBaseUrlIsHttps(config.github() != null && config.github().callbackUrl().startsWith("https:"))
+          .publicBaseUrlIsHttps(config.providers().stream().flatMap(m -> m.callbackUrls().stream())
+              .anyMatch(u -> "https".equals(u.getScheme())))
           .build()
           .createServer();
       Path tokenFile = config.embeddedDatabase() ? config.dataDir().resolve(DEV_TOKEN_FILE) : null;
@@ -237,14 +231,6 @@ public final class StandaloneServer implements AutoCloseable {
       throw new ConfigurationException("The keyset from " + source + " is not a usable Tink AEAD keyset");
     }
     return json;
-  }
-
-  static OAuthProviderConfig githubConfig(Configuration.GitHub gh) {
-    String oauthBase = gh.oauthBaseUrl().replaceAll("/+$", "");
-    return new OAuthProviderConfig(Provider.GITHUB, gh.clientId(), Secret.of(gh.clientSecret()),
-        URI.create(oauthBase + "/login/oauth/authorize"), URI.create(oauthBase + "/login/oauth/access_token"),
-        URI.create(gh.callbackUrl()), List.of(gh.scopes().trim().split("\\s+")), List.of("read:user", "user:email"),
-        URI.create(gh.apiBaseUrl().replaceAll("/+$", "")));
   }
 
   static Authenticator authenticator(Configuration config, String[] devTokenOut, byte[][] secretOut) {

@@ -231,8 +231,8 @@ class StandaloneServerTest {
 
   private static Configuration withAuth(Configuration c, String jwksUrl, String issuer, String audience) {
     return new Configuration(c.bindHost(), c.port(), c.databaseUrl(), c.databasePoolSize(), c.dataDir(),
-        c.keysetJson(), c.keysetFile(), c.jwtSecret(), jwksUrl, issuer, audience, c.defaultMqttBrokerUrl(),
-        c.mqttTestTimeoutMs(), c.mqttTestsPerMinute(), c.outboundAllowedNetworks(), c.provisionUsers(), c.github(),
+        c.keysetJson(), c.keysetFile(), c.jwtSecret(), jwksUrl, issuer, audience, c.outboundAllowedNetworks(),
+        c.provisionUsers(), c.providers(),
         c.frontendUrl(), c.projectsDir(), c.internalApiToken(), c.tokenRefreshWindowMinutes(), c.signInProviders(),
         c.corsAllowedOrigins(), c.signInStartsPerMinute(), c.tokenRefreshConcurrency(), c.tokenRefreshWaitMs());
   }

@@ -1,11 +1,13 @@
 package com.nexflux.integrations.app.github;
 
+import com.nexflux.integrations.app.provider.Environment;
 import com.nexflux.integrations.app.provider.OAuthEngine;
 import com.nexflux.integrations.app.provider.OAuthRegistration;
 import com.nexflux.integrations.app.provider.ProviderModule;
 import com.nexflux.integrations.app.provider.ProviderSlice;
 import com.nexflux.integrations.app.provider.SharedParts;
 import com.nexflux.integrations.core.domain.Provider;
+import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.github.GitHubAccount;
 import com.nexflux.integrations.core.github.GitHubApi;
 import com.nexflux.integrations.core.github.GitHubIntegrationService;
@@ -26,6 +28,7 @@ import com.nexflux.integrations.http.oauth.OAuthRoutes;
 import com.nexflux.integrations.providers.github.OkHttpGitHubApi;
 import com.nexflux.integrations.providers.http.OutboundHttpClients;
 import com.nexflux.integrations.providers.http.Timeouts;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +62,47 @@ public final class GitHubModule implements ProviderModule {
     }
     this.config = config;
     this.apiOverride = api;
+  }
+
+  /** {@code GITHUB_CALLBACK_URL}'s default: the standalone server on its default port. */
+  public static final String DEFAULT_CALLBACK_URL = "http://localhost:8005/api/v1/auth/github/callback";
+  /** {@code GITHUB_SCOPES}'s default. */
+  public static final String DEFAULT_SCOPES = "repo read:user user:email";
+
+  /**
+   * GitHub's variables: {@code GITHUB_CLIENT_ID} and {@code GITHUB_CLIENT_SECRET} (together, or neither: then GitHub
+   * is listed but not available), {@code GITHUB_CALLBACK_URL} (default {@value #DEFAULT_CALLBACK_URL}),
+   * {@code GITHUB_SCOPES} (space-separated, default {@value #DEFAULT_SCOPES}), {@code GITHUB_OAUTH_BASE_URL}
+   * (default {@code https://github.com}; the authorize and token endpoints live under it) and
+   * {@code GITHUB_API_BASE_URL} (default {@code https://api.github.com}; Enterprise: {@code https://HOST/api/v3}).
+   */
+  public static GitHubModule fromEnvironment(Environment env) {
+    String id = env.text("GITHUB_CLIENT_ID");
+    String secret = env.text("GITHUB_CLIENT_SECRET");
+    if (id == null || secret == null) {
+      if (id != null || secret != null) {
+        env.problem("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+      }
+      return new GitHubModule(null, null);
+    }
+    String callback = env.url("GITHUB_CALLBACK_URL", DEFAULT_CALLBACK_URL);
+    String scopes = env.text("GITHUB_SCOPES", DEFAULT_SCOPES).trim();
+    String oauthBase = env.url("GITHUB_OAUTH_BASE_URL", "https://github.com").replaceAll("/+$", "");
+    String apiBase = env.url("GITHUB_API_BASE_URL", "https://api.github.com").replaceAll("/+$", "");
+    return new GitHubModule(new OAuthProviderConfig(Provider.GITHUB, id.trim(), Secret.of(secret.trim()),
+        URI.create(oauthBase + "/login/oauth/authorize"), URI.create(oauthBase + "/login/oauth/access_token"),
+        URI.create(callback), List.of(scopes.split("\\s+")), List.of("read:user", "user:email"),
+        URI.create(apiBase)), null);
+  }
+
+  /** @return the OAuth app, or empty when the deployment has none */
+  public Optional<OAuthProviderConfig> config() {
+    return Optional.ofNullable(config);
+  }
+
+  @Override
+  public List<URI> callbackUrls() {
+    return config == null ? List.of() : List.of(config.callbackUrl());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package com.nexflux.integrations.app.mqtt;
 
+import com.nexflux.integrations.app.provider.Environment;
 import com.nexflux.integrations.app.provider.OAuthEngine;
 import com.nexflux.integrations.app.provider.ProviderModule;
 import com.nexflux.integrations.app.provider.ProviderSlice;
@@ -42,6 +43,46 @@ public final class MqttModule implements ProviderModule {
     this.testTimeout = Objects.requireNonNull(testTimeout, "testTimeout");
     this.testsPerMinute = testsPerMinute;
     this.probe = probe;
+  }
+
+  /** The bound on a whole connection test when {@code MQTT_TEST_TIMEOUT_MS} is unset. */
+  public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofSeconds(5);
+  /** Connection tests per user per minute when {@code MQTT_TEST_RATE_LIMIT_PER_MINUTE} is unset. */
+  public static final int DEFAULT_TESTS_PER_MINUTE = 10;
+
+  /**
+   * MQTT's variables: {@code DEFAULT_MQTT_BROKER_URL} (optional, the broker for users without their own),
+   * {@code MQTT_TEST_TIMEOUT_MS} (100-120000, default 5000) and {@code MQTT_TEST_RATE_LIMIT_PER_MINUTE} (default 10).
+   */
+  public static MqttModule fromEnvironment(Environment env) {
+    BrokerUrl broker = null;
+    String url = env.text("DEFAULT_MQTT_BROKER_URL");
+    if (url != null) {
+      BrokerUrl.Result r = BrokerUrl.parse("DEFAULT_MQTT_BROKER_URL", url.trim());
+      if (r.error() != null) {
+        env.problem("DEFAULT_MQTT_BROKER_URL must be an MQTT broker URL (mqtt://, mqtts://, ws:// or wss://)");
+      } else {
+        broker = r.url();
+      }
+    }
+    int timeoutMs = env.integer("MQTT_TEST_TIMEOUT_MS", (int) DEFAULT_TEST_TIMEOUT.toMillis(), 100, 120_000);
+    int perMinute = env.integer("MQTT_TEST_RATE_LIMIT_PER_MINUTE", DEFAULT_TESTS_PER_MINUTE, 1, 100_000);
+    return new MqttModule(broker, Duration.ofMillis(timeoutMs), perMinute, null);
+  }
+
+  /** @return the broker for users without their own, or {@code null} */
+  public BrokerUrl defaultBroker() {
+    return defaultBroker;
+  }
+
+  /** @return the bound on a whole connection test */
+  public Duration testTimeout() {
+    return testTimeout;
+  }
+
+  /** @return connection tests allowed per user per minute */
+  public int testsPerMinute() {
+    return testsPerMinute;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package com.nexflux.integrations.app.provider;
 
 import com.nexflux.integrations.core.provider.ProviderDescriptor;
+import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,14 @@ public interface ProviderModule {
    */
   default Optional<OAuthRegistration> oauth(SharedParts shared) {
     return Optional.empty();
+  }
+
+  /**
+   * @return the OAuth callback URLs this module's configuration registers with its provider (the standalone server
+   *     sets {@code Secure} cookies when any is {@code https}); none by default
+   */
+  default List<URI> callbackUrls() {
+    return List.of();
   }
 
   /**
