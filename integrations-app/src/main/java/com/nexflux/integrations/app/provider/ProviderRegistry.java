@@ -164,7 +164,7 @@ public final class ProviderRegistry {
     };
     OAuthFlowService flows = new OAuthFlowService(configs, client, persistence.authorizationFlows(),
         persistence.oauthConnections(), persistence.identities(), accounts, options.signIn(), shared.cipher(),
-        persistence.auditLog(), shared.clock(), frontend, initial, new NimbusIdTokenVerifier(shared.clock()),
+        persistence.auditLog(), shared.clock(), frontend, initial, new NimbusIdTokenVerifier(jwksHttp(shared, configs), shared.clock()),
         options.signInProviders(),
         new AddressRateLimiter(options.signInStartsPerMinute(), Duration.ofMinutes(1), shared.clock()));
     TokenService tokens = new TokenService(grants, client, null, persistence.oauthConnections(), shared.cipher(),
@@ -179,6 +179,14 @@ public final class ProviderRegistry {
         .recurring("oauth-flow-purge", Duration.ofMinutes(10),
             () -> persistence.authorizationFlows().purgeExpired(shared.clock().instant()));
     return new OAuthEngine(flows, tokens, sweeper, disconnects);
+  }
+
+  /** The guarded client of the OIDC providers' JWKS hosts (fixed hosts from configuration, never from a token). */
+  private static OkHttpClient jwksHttp(SharedParts shared, Map<Provider, OAuthProviderConfig> configs) {
+    java.net.URI[] jwks = configs.values().stream().filter(c -> c.oidc() != null).map(c -> c.oidc().jwksUri())
+        .toArray(java.net.URI[]::new);
+    return shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(jwks),
+        Timeouts.DEFAULT.withCall(java.time.Duration.ofSeconds(10)));
   }
 
   /** The token endpoints and the revocation endpoints: the only hosts the OAuth client may call. */

@@ -16,7 +16,6 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.MalformedURLException;
@@ -27,7 +26,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
@@ -36,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.OkHttpClient;
 
 /**
  * The core's {@link IdTokenVerifier} on nimbus-jose-jwt.
@@ -43,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Keys come from the provider's {@link OAuthProviderConfig.Oidc#jwksUri()} through one nimbus
  * {@code JWKSourceBuilder} source per URI: cached (5 minutes, refreshed when a token names an unknown {@code kid}, so
  * key rotation works), rate limited (at most one fetch per 30 s, so forged {@code kid}s cannot flood the provider),
- * with 5 s connect and read timeouts and a 256 KiB limit. The JWKS URI is configuration, never taken from a token.
+ * fetched through the given (guarded) OkHttp client with a 256 KiB limit. The JWKS URI is configuration, never taken from a token.
  *
  * <p>Checks, in order, each failure an {@link IdTokenRejectedException} naming it: {@code malformed} (not a compact
  * JWS), {@code alg} (only RS256/384/512, PS256/384/512 and ES256/384/512: never {@code none} or HMAC),
@@ -65,22 +64,17 @@ public final class NimbusIdTokenVerifier implements IdTokenVerifier {
   private static final int JWKS_SIZE_LIMIT = 256 * 1024;
 
   private final Clock clock;
-  private final int timeoutMillis;
+  private final OkHttpResourceRetriever retriever;
   private final Map<URI, JWKSource<SecurityContext>> sources = new ConcurrentHashMap<>();
   private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
-  /** A verifier with 5 s JWKS timeouts. */
-  public NimbusIdTokenVerifier(Clock clock) {
-    this(clock, Duration.ofSeconds(5));
-  }
-
-  /** @param jwksTimeout connect and read timeout of JWKS fetches */
-  public NimbusIdTokenVerifier(Clock clock, Duration jwksTimeout) {
+  /**
+   * @param http the client JWKS documents are fetched with: give it the guarded fixed-host client of the providers'
+   *     JWKS hosts ({@code OutboundHttpClients.forFixedHosts}); its timeouts bound each fetch
+   */
+  public NimbusIdTokenVerifier(OkHttpClient http, Clock clock) {
+    this.retriever = new OkHttpResourceRetriever(Objects.requireNonNull(http, "http"), JWKS_SIZE_LIMIT);
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Objects.requireNonNull(jwksTimeout).toMillis());
-    if (timeoutMillis <= 0) {
-      throw new IllegalArgumentException("jwksTimeout must be positive");
-    }
   }
 
   @Override
@@ -185,8 +179,7 @@ public final class NimbusIdTokenVerifier implements IdTokenVerifier {
 
   private JWKSource<SecurityContext> source(URI jwksUri) {
     try {
-      return JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(),
-              new DefaultResourceRetriever(timeoutMillis, timeoutMillis, JWKS_SIZE_LIMIT))
+      return JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(), retriever)
           .cache(true)
           .rateLimited(true)
           .retrying(false)

@@ -42,7 +42,7 @@ class NimbusIdTokenVerifierTest {
   private static final URI CALLBACK = URI.create("http://127.0.0.1:8005/api/v1/auth/acme-id/callback");
   private static final String NONCE = "n-0S6_WzA2Mj-the-nonce-of-this-flow";
 
-  private final NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(Clock.systemUTC());
+  private final NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(new okhttp3.OkHttpClient(), Clock.systemUTC());
   private MockOAuthServer server;
   private OAuthProviderConfig config;
 
@@ -218,5 +218,33 @@ class NimbusIdTokenVerifierTest {
     server.close();
 
     assertThat(verify(second).name()).isEqualTo("second");
+  }
+
+  @Test
+  void onTheGuardedClient_theJwksIsFetchedFromItsAllowListedHost_andAnyOtherHostIsRefusedAsUnavailable() {
+    com.nexflux.integrations.core.testing.FixedResolver resolver = new com.nexflux.integrations.core.testing.FixedResolver()
+        .map("keys.provider.test", "127.0.0.1").map("elsewhere.provider.test", "127.0.0.1");
+    OkHttpClient base = new OkHttpClient.Builder()
+        .socketFactory(new com.nexflux.integrations.providers.testing.LoopbackOnlySocketFactory()).build();
+    com.nexflux.integrations.providers.http.OutboundHttpClients clients =
+        new com.nexflux.integrations.providers.http.OutboundHttpClients(base,
+            new com.nexflux.integrations.core.net.OutboundGuard(resolver, List.of()), resolver);
+    OkHttpClient guarded = clients.forFixedHosts(java.util.Set.of("keys.provider.test"),
+        com.nexflux.integrations.providers.http.Timeouts.DEFAULT);
+    String jwks = server.oidc().jwksUri().toString();
+    config = config.withOidc(new OAuthProviderConfig.Oidc(server.oidc().issuers(),
+        URI.create(jwks.replace("127.0.0.1", "keys.provider.test"))));
+    SignedJWT token = issue(MockOAuthServer.CLIENT_ID, Map.of("nonce", NONCE, "name", "via the guard"), 300);
+    NimbusIdTokenVerifier viaGuard = new NimbusIdTokenVerifier(guarded, Clock.systemUTC());
+    assertThat(viaGuard.verify(config, Secret.of(token.serialize()), sha256Hex(NONCE)).name())
+        .isEqualTo("via the guard");
+
+    OAuthProviderConfig elsewhere = config.withOidc(new OAuthProviderConfig.Oidc(server.oidc().issuers(),
+        URI.create(jwks.replace("127.0.0.1", "elsewhere.provider.test"))));
+    NimbusIdTokenVerifier fresh = new NimbusIdTokenVerifier(guarded, Clock.systemUTC());
+    assertThatThrownBy(() -> fresh.verify(elsewhere, Secret.of(token.serialize()), sha256Hex(NONCE)))
+        .isInstanceOf(UnavailableException.class)
+        .hasMessageNotContaining(token.serialize());
+    base.connectionPool().evictAll();
   }
 }
