@@ -244,6 +244,10 @@ class ErrorMappingTest {
     m.put(ReauthRequiredException.class, new ReauthRequiredException(Provider.GITHUB));
     m.put(OAuthGrantException.class, new OAuthGrantException("bad_refresh_token"));
     m.put(OAuthProtocolException.class, new OAuthProtocolException("invalid_client for client id abc123"));
+    m.put(com.nexflux.integrations.core.oauth.CredentialsRejectedException.class,
+        new com.nexflux.integrations.core.oauth.CredentialsRejectedException("invalid_client"));
+    m.put(com.nexflux.integrations.core.oauth.IdTokenRejectedException.class,
+        new com.nexflux.integrations.core.oauth.IdTokenRejectedException("nonce"));
     m.put(PayloadTooLargeException.class, new PayloadTooLargeException(65536));
     m.put(InternalFailure.class, InternalFailure.translate(new IllegalStateException("boom")));
     return m;

@@ -14,7 +14,8 @@ public final class CredentialsRejectedException extends IntegrationsException {
 
   /** @param providerError the provider's error code ({@code invalid_client}) or {@code http_401} */
   public CredentialsRejectedException(String providerError) {
-    super("CREDENTIALS_REJECTED", "The provider refused the stored credentials (" + providerError + ")");
+    // the provider's own error code is kept for logs (providerError()), never sent to the client
+    super("CREDENTIALS_REJECTED", "The provider refused the stored credentials; enter them again");
     this.providerError = providerError;
   }
 

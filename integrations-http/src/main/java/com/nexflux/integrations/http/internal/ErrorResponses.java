@@ -70,11 +70,13 @@ public final class ErrorResponses {
       Map.entry(METHOD_NOT_ALLOWED, 405),
       Map.entry(NEEDS_REAUTH, 409),
       Map.entry(INVALID_GRANT, 409),
+      Map.entry("CREDENTIALS_REJECTED", 409),
       Map.entry(PAYLOAD_TOO_LARGE, 413),
       Map.entry(RATE_LIMITED, 429),
       Map.entry(CREDENTIALS_UNREADABLE, 500),
       Map.entry(INTERNAL, 500),
       Map.entry(OAUTH_PROTOCOL_ERROR, 502),
+      Map.entry("ID_TOKEN_INVALID", 502),
       Map.entry(UNAVAILABLE, 503),
       Map.entry(PROVIDER_NOT_CONFIGURED, 503));
 
