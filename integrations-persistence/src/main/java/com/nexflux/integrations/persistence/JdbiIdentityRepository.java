@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@link IdentityRepository} on the {@code user_identities} table (V2): {@code UNIQUE (provider,
  * provider_account_id)} makes one provider account link to at most one user.
  *
- * <p>{@link #findOrCreate} runs in one transaction: {@code INSERT INTO users ... ON CONFLICT DO NOTHING}, then
+ * <p>{@link #signIn} (and {@link #findOrCreate}) runs in one transaction, with the sign-in's audit row: {@code INSERT INTO users ... ON CONFLICT DO NOTHING}, then
  * {@code INSERT INTO user_identities ... ON CONFLICT (provider, provider_account_id) DO NOTHING}. When a concurrent
  * first sign-in of the same account won, the second insert waits for it and does nothing, the linked user is read
  * back and the {@code users} row this call created for its candidate is removed again, so no orphan user is left.
@@ -94,11 +94,22 @@ public final class JdbiIdentityRepository implements IdentityRepository {
    * @throws com.nexflux.integrations.core.error.UnavailableException when the database fails (nothing is stored)
    */
   @Override
-  public Linked findOrCreate(Provider provider, String accountId, UserId newUser) {
+  public Linked signIn(Provider provider, String accountId, UserId newUser,
+      java.util.function.Function<Linked, AuditEvent> audit) {
     Objects.requireNonNull(provider, "provider");
     accountId(accountId);
     Objects.requireNonNull(newUser, "newUser");
     return Db.call(() -> jdbi.inTransaction(h -> {
+      Linked linked = link(h, provider, accountId, newUser);
+      if (audit != null) {
+        AuditRows.insert(h, Objects.requireNonNull(audit.apply(linked), "audit"));
+      }
+      return linked;
+    }));
+  }
+
+  private static Linked link(Handle h, Provider provider, String accountId, UserId newUser) {
+    {
       Optional<UserId> existing = find(h, provider, accountId);
       if (existing.isPresent()) {
         return new Linked(existing.get(), false);
@@ -118,7 +129,7 @@ public final class JdbiIdentityRepository implements IdentityRepository {
       UserId winner = find(h, provider, accountId)
           .orElseThrow(() -> new IllegalStateException("the identity vanished after a conflict"));
       return new Linked(winner, false);
-    }));
+    }
   }
 
   /**

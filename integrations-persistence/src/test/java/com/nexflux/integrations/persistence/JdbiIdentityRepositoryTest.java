@@ -88,6 +88,30 @@ class JdbiIdentityRepositoryTest {
   }
 
   @Test
+  void aSignInWritesItsAuditRowInTheTransactionThatCreatesTheUserAndTheIdentity() {
+    UserId candidate = newUser();
+    Linked first = identities.signIn(Provider.GITHUB, "777", candidate,
+        linked -> OAuthFixtures.githubEvent(linked.userId(), "auth.sign_in"));
+    assertThat(first).isEqualTo(new Linked(candidate, true));
+    Linked again = identities.signIn(Provider.GITHUB, "777", newUser(),
+        linked -> OAuthFixtures.githubEvent(linked.userId(), "auth.sign_in"));
+    assertThat(again).isEqualTo(new Linked(candidate, false));
+    assertThat(Sql.count(ds, "SELECT count(*) FROM integration_audit_log WHERE action = 'auth.sign_in' AND user_id = ?",
+        candidate.value())).isEqualTo(2);
+  }
+
+  @Test
+  void aSignInWhoseAuditRowFails_storesNeitherTheUserNorTheIdentity() {
+    UserId candidate = newUser();
+    var event = OAuthFixtures.githubEvent(provisionedUser(ds), "auth.sign_in");
+    new JdbiAuditLog(ds).append(event); // the same id again fails, so the whole transaction rolls back
+    assertThatThrownBy(() -> identities.signIn(Provider.GITHUB, "888", candidate, linked -> event))
+        .isInstanceOf(UnavailableException.class);
+    assertThat(identities.findUser(Provider.GITHUB, "888")).isEmpty();
+    assertThat(new JdbiUserDirectory(ds).exists(candidate)).isFalse();
+  }
+
+  @Test
   void findOrCreateMayUseAnExistingUsersRow() {
     UserId existing = provisionedUser(ds);
     assertThat(identities.findOrCreate(Provider.GITHUB, "42", existing)).isEqualTo(new Linked(existing, true));

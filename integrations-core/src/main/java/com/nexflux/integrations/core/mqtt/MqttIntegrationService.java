@@ -297,13 +297,8 @@ public final class MqttIntegrationService implements MqttIntegrations {
     try {
       return cipher.decrypt(value, passwordContext(userId));
     } catch (SecretUnreadableException e) {
-      try {
-        auditLog.append(audit(userId, AuditEvent.Actions.DECRYPT_FAILED, AuditEvent.Outcome.FAILURE,
-            "decrypt_failed", context, Map.of("field", PASSWORD_FIELD)));
-      } catch (RuntimeException ignored) {
-        // the original failure is what the caller needs to see
-      }
-      throw e;
+      throw auditLog.appendFor(audit(userId, AuditEvent.Actions.DECRYPT_FAILED, AuditEvent.Outcome.FAILURE,
+          "decrypt_failed", context, Map.of("field", PASSWORD_FIELD)), e);
     }
   }
 

@@ -19,7 +19,18 @@ public interface IdentityRepository {
    *
    * @return the linked user and whether it was created now
    */
-  Linked findOrCreate(Provider provider, String accountId, UserId newUser);
+  default Linked findOrCreate(Provider provider, String accountId, UserId newUser) {
+    return signIn(provider, accountId, newUser, null);
+  }
+
+  /**
+   * {@link #findOrCreate}, with the sign-in's audit row (made from the outcome) written in the same transaction: a
+   * new user and its identity are never stored without their row, and a failed audit write stores neither.
+   *
+   * @param audit the audit row of the outcome, or {@code null} for none
+   */
+  Linked signIn(Provider provider, String accountId, UserId newUser,
+      java.util.function.Function<Linked, AuditEvent> audit);
 
   /** Links the account to {@code userId} unless it is already linked (to anyone). @return whether it linked */
   boolean linkIfAbsent(Provider provider, String accountId, UserId userId);

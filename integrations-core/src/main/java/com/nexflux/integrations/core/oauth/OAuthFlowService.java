@@ -502,13 +502,15 @@ public final class OAuthFlowService implements OAuthFlows {
 
   private URI signIn(Provider provider, PendingAuthorization flow, ConnectedAccounts.Account account,
       RequestContext context) {
-    IdentityRepository.Linked linked = identities.findOrCreate(provider, account.accountId(),
-        new UserId(UUID.randomUUID()));
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("account_login", account.login());
-    details.put("new_user", Boolean.toString(linked.created()));
-    auditLog.append(audit(linked.userId(), provider, SIGN_IN_ACTION, AuditEvent.Outcome.SUCCESS, null, context,
-        details));
+    // the new user, its identity and the sign-in's audit row commit together
+    IdentityRepository.Linked linked = identities.signIn(provider, account.accountId(),
+        new UserId(UUID.randomUUID()), outcome -> {
+          Map<String, String> details = new LinkedHashMap<>();
+          details.put("account_login", account.login());
+          details.put("new_user", Boolean.toString(outcome.created()));
+          return audit(outcome.userId(), provider, SIGN_IN_ACTION, AuditEvent.Outcome.SUCCESS, null, context,
+              details);
+        });
     return Objects.requireNonNull(signIn.complete(linked.userId(), provider, account.login(), linked.created(),
         target(flow)), "sign-in completion returned no URI");
   }

@@ -483,8 +483,7 @@ public final class TokenService implements AccessTokens {
       return t.token();
     }
     if (outcome instanceof Outcome.Unreadable u) {
-      auditDecryptFailure(key.userId(), key.provider(), u.field());
-      throw u.cause();
+      throw auditDecryptFailure(key.userId(), key.provider(), u.field(), u.cause());
     }
     throw new ReauthRequiredException(key.provider());
   }
@@ -502,19 +501,15 @@ public final class TokenService implements AccessTokens {
     try {
       return cipher.decrypt(value, context(connection.userId(), connection.provider(), field));
     } catch (SecretUnreadableException e) {
-      auditDecryptFailure(connection.userId(), connection.provider(), field);
-      throw e;
+      throw auditDecryptFailure(connection.userId(), connection.provider(), field, e);
     }
   }
 
-  private void auditDecryptFailure(UserId user, Provider provider, String field) {
-    try {
-      auditLog.append(new AuditEvent(UUID.randomUUID(), user, provider, AuditEvent.Actions.DECRYPT_FAILED,
-          AuditEvent.Outcome.FAILURE, "decrypt_failed", RequestContext.internal("token-service"), clock.instant(),
-          Map.of("field", field)));
-    } catch (RuntimeException ignored) {
-      // the original failure is what the caller needs to see
-    }
+  private SecretUnreadableException auditDecryptFailure(UserId user, Provider provider, String field,
+      SecretUnreadableException failure) {
+    return auditLog.appendFor(new AuditEvent(UUID.randomUUID(), user, provider, AuditEvent.Actions.DECRYPT_FAILED,
+        AuditEvent.Outcome.FAILURE, "decrypt_failed", RequestContext.internal("token-service"), clock.instant(),
+        Map.of("field", field)), failure);
   }
 
   private void backOff(OAuthConnectionRepository.Key key, RuntimeException cause) {

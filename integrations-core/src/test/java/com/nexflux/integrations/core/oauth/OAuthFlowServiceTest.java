@@ -733,13 +733,16 @@ class OAuthFlowServiceTest {
       assertThat(first).isEqualTo(URI.create("https://app.nexflux.example/#token=session-" + created));
       assertThat(second).isEqualTo(first);
       assertThat(connections.size()).isZero(); // sign-in stores no integration
-      List<AuditEvent> events = audit.events(created);
+      // written by the identity store in the transaction that links the identity (oldest first)
+      List<AuditEvent> events = identities.signInAudits();
       assertThat(events).hasSize(2).allSatisfy(e -> {
         assertThat(e.action()).isEqualTo(OAuthFlowService.SIGN_IN_ACTION);
         assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
+        assertThat(e.userId()).isEqualTo(created);
       });
-      assertThat(events.get(1).details()).containsEntry("new_user", "true");
-      assertThat(events.get(0).details()).containsEntry("new_user", "false");
+      assertThat(events.get(0).details()).containsEntry("new_user", "true");
+      assertThat(events.get(1).details()).containsEntry("new_user", "false");
+      assertThat(audit.events(created)).isEmpty();
     }
 
     @Test

@@ -249,8 +249,10 @@ class OidcFlowTest {
 
       UserId user = identities.findUser(Provider.GOOGLE, "g-sub-1").orElseThrow();
       assertThat(signInTargets).containsExactly(FRONTEND);
-      assertThat(audit.events(user)).singleElement()
-          .satisfies(e -> assertThat(e.action()).isEqualTo(OAuthFlowService.SIGN_IN_ACTION));
+      assertThat(identities.signInAudits()).singleElement().satisfies(e -> {
+        assertThat(e.action()).isEqualTo(OAuthFlowService.SIGN_IN_ACTION);
+        assertThat(e.userId()).isEqualTo(user);
+      });
     }
 
     @Test

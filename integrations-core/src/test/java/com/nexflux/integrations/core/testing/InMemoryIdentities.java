@@ -23,6 +23,7 @@ public final class InMemoryIdentities implements IdentityRepository {
   private final Map<Account, UserId> links = new LinkedHashMap<>(); // guarded by this
   private final InMemoryUserDirectory users;
   private int created;
+  private final List<AuditEvent> signInAudits = new ArrayList<>(); // guarded by this
 
   /** Identities without a user directory. */
   public InMemoryIdentities() {
@@ -40,19 +41,34 @@ public final class InMemoryIdentities implements IdentityRepository {
   }
 
   @Override
-  public synchronized Linked findOrCreate(Provider provider, String accountId, UserId newUser) {
+  public synchronized Linked signIn(Provider provider, String accountId, UserId newUser,
+      java.util.function.Function<Linked, AuditEvent> audit) {
     Objects.requireNonNull(newUser, "newUser");
     Account account = new Account(Objects.requireNonNull(provider), Objects.requireNonNull(accountId));
     UserId existing = links.get(account);
     if (existing != null) {
-      return new Linked(existing, false);
+      Linked found = new Linked(existing, false);
+      if (audit != null) {
+        signInAudits.add(Objects.requireNonNull(audit.apply(found)));
+      }
+      return found;
+    }
+    Linked linked = new Linked(newUser, true);
+    AuditEvent row = audit == null ? null : Objects.requireNonNull(audit.apply(linked));
+    if (row != null) {
+      signInAudits.add(row);
     }
     links.put(account, newUser);
     created++;
     if (users != null) {
       users.add(newUser);
     }
-    return new Linked(newUser, true);
+    return linked;
+  }
+
+  /** @return the audit rows written with sign-ins, in order */
+  public synchronized List<AuditEvent> signInAudits() {
+    return List.copyOf(signInAudits);
   }
 
   @Override
