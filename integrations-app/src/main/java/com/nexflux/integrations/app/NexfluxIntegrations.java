@@ -153,7 +153,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
 
   /** @return the OAuth flows (connect, callback, sign-in), when an OAuth provider is configured */
   public Optional<OAuthFlows> oauthFlows() {
-    return providers.oauth().map(OAuthEngine::flows);
+    return providers.oauth().map(OAuthEngine::flows); // empty when no provider uses the browser flow
   }
 
   /** @return fresh access tokens for users' OAuth connections, when an OAuth provider is configured */

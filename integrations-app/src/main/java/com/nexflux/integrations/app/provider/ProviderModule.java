@@ -11,8 +11,8 @@ import java.util.Optional;
  * package per module that needs one and one {@code ProviderModule} handed to
  * {@link com.nexflux.integrations.app.NexfluxIntegrations.Builder#provider}; nothing shared names it.
  *
- * <p>The facade builds modules in two phases: first {@link #oauth} of every module (so the OAuth engine, built once
- * when any provider needs it, knows all of them), then {@link #build}.
+ * <p>The facade builds modules in two phases: first {@link #oauth} and {@link #tokens} of every module (so the OAuth
+ * engine, built once when any provider needs it, knows all of them), then {@link #build}.
  */
 public interface ProviderModule {
   /** @return what the provider is (key, slug, name, ways of connecting, capabilities) */
@@ -23,6 +23,14 @@ public interface ProviderModule {
    * has its credentials.
    */
   default Optional<OAuthRegistration> oauth(SharedParts shared) {
+    return Optional.empty();
+  }
+
+  /**
+   * Phase one, for a provider that connects without the browser flow: its grant strategy for the token lifecycle
+   * (client credentials, password login, API key), when this deployment offers it.
+   */
+  default Optional<TokenRegistration> tokens(SharedParts shared) {
     return Optional.empty();
   }
 

@@ -7,6 +7,7 @@ import com.nexflux.integrations.core.oauth.GrantStrategy;
 import com.nexflux.integrations.core.oauth.RefreshLimiter;
 import com.nexflux.integrations.core.oauth.OAuthFlowService;
 import com.nexflux.integrations.core.oauth.OAuthProviderConfig;
+import com.nexflux.integrations.core.oauth.PasswordLoginClient;
 import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.oauth.Revocation;
 import com.nexflux.integrations.core.oauth.SignInCompletion;
@@ -36,6 +37,9 @@ import java.util.Set;
  * under a key that is already listed replaces that entry in place (a real module replacing a placeholder).
  */
 public final class ProviderRegistry {
+  /** The allow-list of an OAuth client with nothing to call: a reserved name (RFC 2606) that never resolves. */
+  private static final String NO_HOST = "no-oauth-endpoint.invalid";
+
   private final List<ProviderModule> modules;
 
   private ProviderRegistry(List<ProviderModule> modules) {
@@ -133,9 +137,26 @@ public final class ProviderRegistry {
         grants.put(p, new GrantStrategy.AuthorizationCode(r.get().config(), r.get().revocation()));
       }
     }
+    PasswordLoginClient logins = null;
+    for (ProviderModule m : modules) {
+      Optional<TokenRegistration> t = m.tokens(shared);
+      if (t.isPresent()) {
+        Provider p = m.descriptor().provider();
+        if (grants.containsKey(p)) {
+          throw new IllegalStateException("module " + p.key() + " registered both an OAuth and a token registration");
+        }
+        grants.put(p, t.get().grant());
+        if (t.get().logins() != null) {
+          if (logins != null) {
+            throw new IllegalStateException("only one password login provider is supported (" + p.key() + ")");
+          }
+          logins = t.get().logins();
+        }
+      }
+    }
     Optional<OAuthEngine> engine = Optional.empty();
-    if (!configs.isEmpty()) {
-      engine = Optional.of(engine(shared, options, configs, resolvers, initial, grants));
+    if (!grants.isEmpty()) {
+      engine = Optional.of(engine(shared, options, configs, resolvers, initial, grants, logins));
     }
     List<ProviderDescriptor> descriptors = new ArrayList<>();
     List<ProviderSlice> slices = new ArrayList<>();
@@ -148,12 +169,12 @@ public final class ProviderRegistry {
 
   private static OAuthEngine engine(SharedParts shared, EngineOptions options,
       Map<Provider, OAuthProviderConfig> configs, Map<Provider, ConnectedAccounts> resolvers,
-      Map<Provider, Map<String, Object>> initial, Map<Provider, GrantStrategy> grants) {
-    var frontend = shared.frontendUrl()
-        .orElseThrow(() -> new IllegalStateException("frontendUrl is required with an OAuth provider"));
+      Map<Provider, Map<String, Object>> initial, Map<Provider, GrantStrategy> grants, PasswordLoginClient logins) {
     var persistence = shared.persistence();
-    OkHttpClient tokenHttp = shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(oauthEndpoints(configs,
-        grants)), Timeouts.DEFAULT);
+    java.util.Set<String> oauthHosts = OutboundHttpClients.hostsOf(oauthEndpoints(configs, grants));
+    // only API keys or password logins (their own clients): the OAuth client has no host to call at all
+    OkHttpClient tokenHttp = shared.outbound().forFixedHosts(oauthHosts.isEmpty() ? java.util.Set.of(NO_HOST)
+        : oauthHosts, Timeouts.DEFAULT);
     ScribeOAuthClient client = new ScribeOAuthClient(tokenHttp, shared.clock());
     ConnectedAccounts accounts = (provider, token) -> {
       ConnectedAccounts resolver = resolvers.get(provider);
@@ -162,12 +183,17 @@ public final class ProviderRegistry {
       }
       return resolver.resolve(provider, token);
     };
-    OAuthFlowService flows = new OAuthFlowService(configs, client, persistence.authorizationFlows(),
-        persistence.oauthConnections(), persistence.identities(), accounts, options.signIn(), shared.cipher(),
-        persistence.auditLog(), shared.clock(), frontend, initial, new NimbusIdTokenVerifier(jwksHttp(shared, configs), shared.clock()),
-        options.signInProviders(),
-        new AddressRateLimiter(options.signInStartsPerMinute(), Duration.ofMinutes(1), shared.clock()));
-    TokenService tokens = new TokenService(grants, client, null, persistence.oauthConnections(), shared.cipher(),
+    OAuthFlowService flows = null;
+    if (!configs.isEmpty()) {
+      var frontend = shared.frontendUrl()
+          .orElseThrow(() -> new IllegalStateException("frontendUrl is required with an OAuth provider"));
+      flows = new OAuthFlowService(configs, client, persistence.authorizationFlows(),
+          persistence.oauthConnections(), persistence.identities(), accounts, options.signIn(), shared.cipher(),
+          persistence.auditLog(), shared.clock(), frontend, initial,
+          idTokenVerifier(shared, configs), options.signInProviders(),
+          new AddressRateLimiter(options.signInStartsPerMinute(), Duration.ofMinutes(1), shared.clock()));
+    }
+    TokenService tokens = new TokenService(grants, client, logins, persistence.oauthConnections(), shared.cipher(),
         persistence.auditLog(), shared.clock(),
         new RefreshLimiter(options.tokenRefreshConcurrency(), options.tokenRefreshWait()));
     ConnectionDisconnect disconnects = new ConnectionDisconnect(grants, tokens, client,
@@ -181,12 +207,18 @@ public final class ProviderRegistry {
     return new OAuthEngine(flows, tokens, sweeper, disconnects);
   }
 
-  /** The guarded client of the OIDC providers' JWKS hosts (fixed hosts from configuration, never from a token). */
-  private static OkHttpClient jwksHttp(SharedParts shared, Map<Provider, OAuthProviderConfig> configs) {
+  /**
+   * The ID token verifier on the guarded client of the OIDC providers' JWKS hosts (fixed hosts from configuration,
+   * never from a token); {@code null} when no provider is OIDC.
+   */
+  private static NimbusIdTokenVerifier idTokenVerifier(SharedParts shared, Map<Provider, OAuthProviderConfig> configs) {
     java.net.URI[] jwks = configs.values().stream().filter(c -> c.oidc() != null).map(c -> c.oidc().jwksUri())
         .toArray(java.net.URI[]::new);
-    return shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(jwks),
-        Timeouts.DEFAULT.withCall(java.time.Duration.ofSeconds(10)));
+    if (jwks.length == 0) {
+      return null;
+    }
+    return new NimbusIdTokenVerifier(shared.outbound().forFixedHosts(OutboundHttpClients.hostsOf(jwks),
+        Timeouts.DEFAULT.withCall(Duration.ofSeconds(10))), shared.clock());
   }
 
   /** The token endpoints and the revocation endpoints: the only hosts the OAuth client may call. */
@@ -196,6 +228,9 @@ public final class ProviderRegistry {
     configs.values().forEach(c -> out.add(c.tokenEndpoint()));
     for (GrantStrategy g : grants.values()) {
       Revocation revocation = g.revocation();
+      if (g instanceof GrantStrategy.ClientCredentials cc) {
+        out.add(cc.tokenEndpoint());
+      }
       if (revocation instanceof Revocation.Rfc7009 r) {
         out.add(r.endpoint());
       } else if (revocation instanceof Revocation.GitHubGrant r) {

@@ -1,5 +1,6 @@
 package com.nexflux.integrations.app.provider;
 
+import com.nexflux.integrations.core.device.DeviceSource;
 import com.nexflux.integrations.core.provider.StatusSource;
 import com.nexflux.integrations.http.kit.RouteModule;
 import java.util.ArrayList;
@@ -11,16 +12,18 @@ import java.util.Optional;
 
 /**
  * What a built provider module contributes: its overview status (absent: {@code not_available} in this deployment),
- * its route modules, the use cases the facade hands out by type, and what to close with the facade.
+ * its route modules, its part of the device inventory, the use cases the facade hands out by type, and what to close with the facade.
  */
 public final class ProviderSlice {
   private final StatusSource status;
   private final List<RouteModule> routes;
   private final Map<Class<?>, Object> useCases;
   private final List<AutoCloseable> closeables;
+  private final DeviceSource devices;
 
   private ProviderSlice(Builder b) {
     this.status = b.status;
+    this.devices = b.devices;
     this.routes = List.copyOf(b.routes);
     this.useCases = Map.copyOf(b.useCases);
     this.closeables = List.copyOf(b.closeables);
@@ -34,6 +37,11 @@ public final class ProviderSlice {
   /** @return where the overview reads the user's status, or empty when the provider is not available here */
   public Optional<StatusSource> status() {
     return Optional.ofNullable(status);
+  }
+
+  /** @return the provider's part of the device inventory, when it has devices */
+  public Optional<DeviceSource> devices() {
+    return Optional.ofNullable(devices);
   }
 
   /** @return the provider's route modules */
@@ -57,8 +65,15 @@ public final class ProviderSlice {
     private final List<RouteModule> routes = new ArrayList<>();
     private final Map<Class<?>, Object> useCases = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private DeviceSource devices;
 
     private Builder() {}
+
+    /** The provider's part of the device inventory ({@code GET /api/v1/users/me/devices}). */
+    public Builder devices(DeviceSource value) {
+      this.devices = Objects.requireNonNull(value, "devices");
+      return this;
+    }
 
     /** The overview status; without one the provider is {@code not_available}. */
     public Builder status(StatusSource value) {
