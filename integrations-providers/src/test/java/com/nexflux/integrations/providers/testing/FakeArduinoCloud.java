@@ -176,6 +176,11 @@ public final class FakeArduinoCloud implements AutoCloseable {
     return tokenRequests.get();
   }
 
+  /** @return every access token issued so far */
+  public Set<String> issuedTokens() {
+    return Set.copyOf(tokens.keySet());
+  }
+
   public int apiRequests() {
     return apiRequests.get();
   }
