@@ -356,6 +356,32 @@ class ArduinoEndToEndTest {
     assertThat(fake.violations()).isEmpty();
   }
 
+  String overviewStatus(UserId user) {
+    List<String> out = new ArrayList<>();
+    send(user, "GET", "/api/v1/users/me/integrations", null).data().get("integrations").forEach(e -> {
+      if (e.get("provider").asText().equals("arduino_cloud")) {
+        out.add(e.get("status").asText());
+      }
+    });
+    assertThat(out).hasSize(1);
+    return out.get(0);
+  }
+
+  @Test
+  void aFailingArduinoMarksTheConnectionError_untilTheNextGoodCall() {
+    start(100, 15);
+    assertThat(connect(alice, "client-a", SECRET_A, null).status()).isEqualTo(200);
+    fake.down(true);
+    Answer failed = send(alice, "GET", ROOT + "?refresh=true", null);
+    assertThat(failed.status()).isEqualTo(503);
+    assertThat(failed.json().at("/error/code").asText()).isEqualTo("UNAVAILABLE");
+    assertThat(overviewStatus(alice)).isEqualTo("error");
+    fake.down(false);
+    Answer good = send(alice, "GET", ROOT + "?refresh=true", null);
+    assertThat(good.data().get("status").asText()).isEqualTo("connected");
+    assertThat(overviewStatus(alice)).isEqualTo("connected");
+  }
+
   @Test
   void theRateLimitSpacesOneConnectionsRequests() {
     start(2, 0);
