@@ -162,7 +162,14 @@ public final class ArduinoIntegrationService implements ArduinoIntegrations, Dev
         existing.isPresent() ? AuditEvent.Actions.UPDATE : AuditEvent.Actions.CONNECT, AuditEvent.Outcome.SUCCESS,
         null, context, now, details));
     cache.remove(user);
-    return view(user, true);
+    try {
+      return view(user, true);
+    } catch (UnavailableException | com.nexflux.integrations.core.error.RateLimitedException e) {
+      // stored: the answer says so, with the lists left for the next GET (status error when Arduino failed)
+      OAuthConnection stored = connections.find(user, PROVIDER).orElse(connection);
+      return new ArduinoView(true, statusOf(stored), null, organization(stored), stored.connectedAt(), List.of(),
+          List.of(), null);
+    }
   }
 
   @Override

@@ -45,7 +45,8 @@ import okhttp3.Response;
  *   <li>{@link #token}: {@code POST /iot/v1/clients/token}, form-encoded {@code grant_type=client_credentials},
  *       {@code client_id}, {@code client_secret}, {@code audience=}{@value #AUDIENCE}; with an organization also
  *       {@code organization_id} and the {@code X-Organization} header. 401, or 400 {@code invalid_client} /
- *       {@code unauthorized_client}, is {@link CredentialsRejectedException}.</li>
+ *       {@code unauthorized_client}, is {@link CredentialsRejectedException}; 403 with an organization is
+ *       {@link ValidationException} naming {@code organization_id} (the key is not a member).</li>
  *   <li>{@code GET /iot/v2/devices}, {@code GET /iot/v2/things}, {@code GET /iot/v2/things/{id}/properties},
  *       {@code PUT /iot/v2/things/{id}/properties/{pid}/publish} ({@code {"value": …}}), each with
  *       {@code Authorization: Bearer}, the operation's media types in {@code Accept}, and {@code X-Organization}
@@ -127,6 +128,14 @@ public final class OkHttpArduinoApi implements ArduinoApi {
       String error = ArduinoJson.oauthError(body);
       if (status == 400 && ("invalid_client".equals(error) || "unauthorized_client".equals(error))) {
         return new CredentialsRejectedException(error);
+      }
+      if (status == 403 && organizationId != null) {
+        return ValidationException.of("organization_id", "this API key may not act in this organization");
+      }
+      if (status == 400 || status == 403) {
+        // our request was refused: nothing the user can fix by typing the key again
+        return new UnavailableException("Arduino Cloud refused the token request (HTTP " + status + ", "
+            + com.nexflux.integrations.providers.internal.SafeText.code(error) + ")", null);
       }
       return null;
     }, body -> {

@@ -79,6 +79,13 @@ class ArduinoCloudApiTest {
   }
 
   @Test
+  void anOrganizationTheKeyIsNoMemberOfNamesOrganizationId() {
+    assertThatThrownBy(() -> api().token(user, "client-a", Secret.of(SECRET), UUID.randomUUID().toString()))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
+            .extracting(com.nexflux.integrations.core.error.FieldError::field).containsExactly("organization_id"));
+  }
+
+  @Test
   void devicesThingsAndPropertiesAreRead_andTheRequestsKeepTheContract() {
     String thing = fake.device("account-a", new FakeArduinoCloud.Device(UUID.randomUUID().toString(), "Bench",
         "esp32", "ONLINE", Instant.parse("2026-01-02T03:04:05Z")), "Bench thing",
