@@ -370,7 +370,14 @@ class ArduinoEndToEndTest {
   @Test
   void aFailingArduinoMarksTheConnectionError_untilTheNextGoodCall() {
     start(100, 15);
-    assertThat(connect(alice, "client-a", SECRET_A, null).status()).isEqualTo(200);
+    deviceOf("account-a", "Bench lamp", "ONLINE");
+    fake.answer429(1, 100); // the key is accepted, but the first listing is rate limited for longer than we wait
+    Answer stored = connect(alice, "client-a", SECRET_A, null);
+    assertThat(stored.status()).isEqualTo(200);
+    assertThat(stored.data().get("connected").asBoolean()).isTrue();
+    assertThat(stored.data().get("devices")).isEmpty();
+    assertThat(storedRows(alice)).isEqualTo(1);
+    assertThat(send(alice, "GET", ROOT, null).data().get("devices")).hasSize(1);
     fake.down(true);
     Answer failed = send(alice, "GET", ROOT + "?refresh=true", null);
     assertThat(failed.status()).isEqualTo(503);
