@@ -8,7 +8,6 @@ import com.nexflux.integrations.http.support.ApiFixture;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
