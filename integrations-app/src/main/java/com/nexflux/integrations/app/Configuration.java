@@ -81,7 +81,8 @@ public record Configuration(
 
   /** The providers the standalone server reads from the environment, in the overview's order. */
   public static final List<ModuleFactory> PROVIDERS = List.of(MqttModule::fromEnvironment,
-      GitHubModule::fromEnvironment);
+      GitHubModule::fromEnvironment,
+      com.nexflux.integrations.app.blynk.BlynkModule::fromEnvironment);
 
   public Configuration {
     providers = List.copyOf(providers);
