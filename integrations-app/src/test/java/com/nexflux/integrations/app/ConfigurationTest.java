@@ -21,7 +21,7 @@ class ConfigurationTest {
   void withNothingSet_everyProviderIsListed_mqttHasItsDefaults_andGitHubIsUnconfigured() {
     Configuration c = Configuration.fromEnvironment(Map.of());
     assertThat(c.providers()).extracting(m -> m.descriptor().provider())
-        .containsExactly(Provider.MQTT, Provider.GITHUB);
+        .containsExactly(Provider.MQTT, Provider.GITHUB, Provider.BLYNK);
     MqttModule mqtt = c.provider(MqttModule.class).orElseThrow();
     assertThat(mqtt.defaultBroker()).isNull();
     assertThat(mqtt.testTimeout()).isEqualTo(MqttModule.DEFAULT_TEST_TIMEOUT);
@@ -83,7 +83,7 @@ class ConfigurationTest {
 
   @Test
   void theProviderListIsTheOverviewOrderOfTheStandaloneServer() {
-    assertThat(Configuration.PROVIDERS).hasSize(2);
+    assertThat(Configuration.PROVIDERS).hasSize(3);
     assertThat(List.copyOf(Configuration.fromEnvironment(Map.of()).providers()))
         .allSatisfy(m -> assertThat(m.descriptor().provider().slug()).isNotBlank());
   }

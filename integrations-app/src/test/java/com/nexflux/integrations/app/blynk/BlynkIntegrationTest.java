@@ -224,10 +224,10 @@ class BlynkIntegrationTest {
 
     ValidationException e = failure(ValidationException.class, () -> service.put(u, new BlynkSettingsInput(
         "blynk.example.org", List.of(device("", "x"), device("A", null), device("B", "has space"),
-            device("b", "ok"))), CTX));
+            device("b", "ok"), device("a/b", "ok"))), CTX));
 
     assertThat(fields(e)).containsExactly("server", "devices[0].name", "devices[1].auth_token",
-        "devices[2].auth_token", "devices[3].name");
+        "devices[2].auth_token", "devices[3].name", "devices[4].name");
     assertThat(blynk.received()).hasSize(before);
     assertThat(rows(u)).isZero();
   }

@@ -164,10 +164,28 @@ class BlynkEndToEndTest {
   @Test
   void theOpenApiDocumentDescribesBlynk() throws Exception {
     Response doc = send(null, "GET", "/openapi.json", null);
-    JsonNode paths = new ObjectMapper().readTree(doc.body()).get("paths");
+    JsonNode root = new ObjectMapper().readTree(doc.body());
+    JsonNode paths = root.get("paths");
+    List<String> refs = new ArrayList<>();
+    collectRefs(paths.get(BLYNK), refs);
+    collectRefs(paths.get(BLYNK + "/devices/{name}/pins"), refs);
+    collectRefs(paths.get(BLYNK + "/devices/{name}/pins/{pin}"), refs);
+    collectRefs(root.get("components").get("schemas").get("BlynkIntegration"), refs);
+    assertThat(refs).isNotEmpty().allSatisfy(ref -> assertThat(root.at(ref.substring(1)).isMissingNode())
+        .as("%s resolves", ref).isFalse());
     assertThat(paths.has(BLYNK)).isTrue();
     assertThat(paths.get(BLYNK).has("put")).isTrue();
     assertThat(paths.has(BLYNK + "/devices/{name}/pins/{pin}")).isTrue();
     assertThat(paths.has(BLYNK + "/devices/{name}/pins")).isTrue();
+  }
+
+  private static void collectRefs(JsonNode node, List<String> out) {
+    if (node == null) {
+      return;
+    }
+    if (node.isObject() && node.has("$ref")) {
+      out.add(node.get("$ref").asText());
+    }
+    node.forEach(child -> collectRefs(child, out));
   }
 }

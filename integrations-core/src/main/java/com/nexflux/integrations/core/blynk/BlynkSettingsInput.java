@@ -85,6 +85,8 @@ public record BlynkSettingsInput(String server, List<DeviceInput> devices) {
         errors.add(new FieldError(prefix + "name", "must be at most " + MAX_NAME_CHARS + " characters"));
       } else if (!name.equals(name.strip()) || name.chars().anyMatch(Character::isISOControl)) {
         errors.add(new FieldError(prefix + "name", "must not start or end with spaces or hold control characters"));
+      } else if (name.indexOf('/') >= 0) {
+        errors.add(new FieldError(prefix + "name", "must not contain '/' (the name is a path segment of the pin routes)"));
       } else if (!names.add(name.toLowerCase(Locale.ROOT))) {
         errors.add(new FieldError(prefix + "name", "is the name of another device in this list"));
       }
