@@ -1,10 +1,12 @@
 package com.nexflux.integrations.app;
 
+import com.nexflux.integrations.app.blynk.BlynkModule;
 import com.nexflux.integrations.app.github.GitHubModule;
 import com.nexflux.integrations.app.mqtt.MqttModule;
 import com.nexflux.integrations.app.provider.Environment;
 import com.nexflux.integrations.app.provider.ModuleFactory;
 import com.nexflux.integrations.app.provider.ProviderModule;
+import com.nexflux.integrations.app.thingsboard.ThingsBoardModule;
 import com.nexflux.integrations.http.JwtAuthenticator;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -84,7 +86,7 @@ public record Configuration(
 
   /** The providers the standalone server reads from the environment, in the overview's order. */
   public static final List<ModuleFactory> PROVIDERS = List.of(MqttModule::fromEnvironment,
-      GitHubModule::fromEnvironment, com.nexflux.integrations.app.thingsboard.ThingsBoardModule::fromEnvironment);
+      GitHubModule::fromEnvironment, BlynkModule::fromEnvironment, ThingsBoardModule::fromEnvironment);
 
   public Configuration {
     providers = List.copyOf(providers);
