@@ -1,10 +1,13 @@
 package com.nexflux.integrations.app;
 
+import com.nexflux.integrations.app.arduino.ArduinoModule;
+import com.nexflux.integrations.app.blynk.BlynkModule;
 import com.nexflux.integrations.app.github.GitHubModule;
 import com.nexflux.integrations.app.mqtt.MqttModule;
 import com.nexflux.integrations.app.provider.Environment;
 import com.nexflux.integrations.app.provider.ModuleFactory;
 import com.nexflux.integrations.app.provider.ProviderModule;
+import com.nexflux.integrations.app.thingsboard.ThingsBoardModule;
 import com.nexflux.integrations.http.JwtAuthenticator;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -53,6 +56,8 @@ import java.util.Map;
  *     database connection while it waits on the provider), default 4; keep it below {@code DATABASE_POOL_SIZE}
  * @param tokenRefreshWaitMs {@code TOKEN_REFRESH_WAIT_MS}: how long a request waits for a renewal slot before 503
  *     {@code UNAVAILABLE}, default 10000
+ * @param deviceInventoryTimeoutMs {@code DEVICE_INVENTORY_TIMEOUT_MS}: how long {@code GET /api/v1/users/me/devices}
+ *     waits for each provider before listing it in {@code errors}, default 5000
  */
 public record Configuration(
     String bindHost,
@@ -77,12 +82,13 @@ public record Configuration(
     List<String> corsAllowedOrigins,
     int signInStartsPerMinute,
     int tokenRefreshConcurrency,
-    long tokenRefreshWaitMs) {
+    long tokenRefreshWaitMs,
+    int deviceInventoryTimeoutMs) {
 
   /** The providers the standalone server reads from the environment, in the overview's order. */
   public static final List<ModuleFactory> PROVIDERS = List.of(MqttModule::fromEnvironment,
-      GitHubModule::fromEnvironment,
-      com.nexflux.integrations.app.arduino.ArduinoModule::fromEnvironment);
+      GitHubModule::fromEnvironment, ArduinoModule::fromEnvironment, BlynkModule::fromEnvironment,
+      ThingsBoardModule::fromEnvironment);
 
   public Configuration {
     providers = List.copyOf(providers);
@@ -123,6 +129,7 @@ public record Configuration(
     int refreshWindow = env.integer("TOKEN_REFRESH_WINDOW_MINUTES", 15, 1, 24 * 60);
     int refreshConcurrency = env.integer("TOKEN_REFRESH_CONCURRENCY", 4, 1, 1000);
     long refreshWait = env.integer("TOKEN_REFRESH_WAIT_MS", 10_000, 0, 120_000);
+    int inventoryTimeout = env.integer("DEVICE_INVENTORY_TIMEOUT_MS", 5_000, 100, 60_000);
     String frontend = env.url("FRONTEND_URL", "http://localhost:3000");
     jwksProblems(env.text("AUTH_JWKS_URL"), env.text("AUTH_JWT_ISSUER"), env.text("AUTH_JWT_AUDIENCE"))
         .forEach(env::problem);
@@ -175,7 +182,8 @@ public record Configuration(
         origins,
         signInPerMinute,
         refreshConcurrency,
-        refreshWait);
+        refreshWait,
+        inventoryTimeout);
   }
 
   /** @return this provider's module */

@@ -32,6 +32,8 @@ import com.nexflux.integrations.core.oauth.RefreshSweeper;
 import com.nexflux.integrations.core.oauth.SignInCompletion;
 import com.nexflux.integrations.core.oauth.SignInIdentities;
 import com.nexflux.integrations.core.oauth.SignInIdentityService;
+import com.nexflux.integrations.core.device.DeviceInventory;
+import com.nexflux.integrations.core.device.DeviceInventoryService;
 import com.nexflux.integrations.core.provider.Capability;
 import com.nexflux.integrations.core.provider.ConnectionMethod;
 import com.nexflux.integrations.core.provider.IntegrationsOverview;
@@ -41,6 +43,7 @@ import com.nexflux.integrations.core.sync.ProjectSource;
 import com.nexflux.integrations.core.sync.SyncService;
 import com.nexflux.integrations.http.Authenticator;
 import com.nexflux.integrations.http.IntegrationsApi;
+import com.nexflux.integrations.http.device.DeviceRoutes;
 import com.nexflux.integrations.http.kit.RouteModule;
 import com.nexflux.integrations.persistence.DbSchedulerJobScheduler;
 import com.nexflux.integrations.persistence.Migrations;
@@ -82,6 +85,7 @@ import okhttp3.OkHttpClient;
 public final class NexfluxIntegrations implements AutoCloseable {
   private final PostgresPersistence persistence;
   private final OverviewService overview;
+  private final DeviceInventory devices;
   private final AuditTrailService auditTrail;
   private final UserAccounts accounts;
   private final ExecutorService blocking;
@@ -110,6 +114,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
     this.mqtt = providers.useCase(MqttIntegrations.class)
         .orElseThrow(() -> new IllegalStateException("the registry has no MQTT module"));
     this.overview = new OverviewService(providers.overviewEntries());
+    this.devices = new DeviceInventoryService(providers.deviceSources(), blocking, b.deviceInventoryTimeout, b.clock);
     this.auditTrail = new AuditTrailService(persistence.auditLog());
     this.accounts = new UserAccounts(persistence.userDirectory(), b.provisionUsers);
     this.identities = new SignInIdentityService(persistence.identities(), b.clock);
@@ -199,6 +204,11 @@ public final class NexfluxIntegrations implements AutoCloseable {
     return overview;
   }
 
+  /** @return every user's devices across the device platforms, asked in parallel ({@code GET /api/v1/users/me/devices}) */
+  public DeviceInventory devices() {
+    return devices;
+  }
+
   /** @return the users' audit trails */
   public AuditTrail auditTrail() {
     return auditTrail;
@@ -234,6 +244,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
   public IntegrationsApi.Builder httpApiBuilder(Authenticator authenticator) {
     return IntegrationsApi.builder()
         .routes(providers.routes().toArray(RouteModule[]::new))
+        .routes(new DeviceRoutes(devices))
         .overview(overview)
         .auditTrail(auditTrail)
         .accounts(accounts)
@@ -310,6 +321,7 @@ public final class NexfluxIntegrations implements AutoCloseable {
     private boolean startBackgroundJobs = true;
     private Set<Provider> signInProviders = Set.of();
     private int signInStartsPerMinute = 20;
+    private Duration deviceInventoryTimeout = Duration.ofSeconds(5);
     private final List<ProviderModule> extraModules = new ArrayList<>();
 
     private Builder() {}
@@ -394,6 +406,16 @@ public final class NexfluxIntegrations implements AutoCloseable {
         throw new IllegalArgumentException("tokenRefreshWait must not be negative");
       }
       this.tokenRefreshWait = value;
+      return this;
+    }
+
+    /** How long the device inventory waits for each provider before listing it as unavailable; default 5 s. */
+    public Builder deviceInventoryTimeout(Duration value) {
+      Objects.requireNonNull(value, "deviceInventoryTimeout");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("deviceInventoryTimeout must be positive");
+      }
+      this.deviceInventoryTimeout = value;
       return this;
     }
 

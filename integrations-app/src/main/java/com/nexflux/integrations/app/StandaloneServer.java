@@ -85,7 +85,8 @@ public final class StandaloneServer implements AutoCloseable {
           .projectSource(new FileSystemProjectSource(config.projectsDir()))
           .tokenRefreshWindow(Duration.ofMinutes(config.tokenRefreshWindowMinutes()))
           .tokenRefreshConcurrency(config.tokenRefreshConcurrency())
-          .tokenRefreshWait(Duration.ofMillis(config.tokenRefreshWaitMs()));
+          .tokenRefreshWait(Duration.ofMillis(config.tokenRefreshWaitMs()))
+          .deviceInventoryTimeout(Duration.ofMillis(config.deviceInventoryTimeoutMs()));
       config.providers().forEach(builder::provider);
       if (hsSecret[0] != null) {
         builder.signInCompletion(new StandaloneSignIn(hsSecret[0], config.jwtIssuer(), config.jwtAudience(),

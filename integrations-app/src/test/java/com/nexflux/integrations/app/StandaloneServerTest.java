@@ -234,7 +234,8 @@ class StandaloneServerTest {
         c.keysetJson(), c.keysetFile(), c.jwtSecret(), jwksUrl, issuer, audience, c.outboundAllowedNetworks(),
         c.provisionUsers(), c.providers(),
         c.frontendUrl(), c.projectsDir(), c.internalApiToken(), c.tokenRefreshWindowMinutes(), c.signInProviders(),
-        c.corsAllowedOrigins(), c.signInStartsPerMinute(), c.tokenRefreshConcurrency(), c.tokenRefreshWaitMs());
+        c.corsAllowedOrigins(), c.signInStartsPerMinute(), c.tokenRefreshConcurrency(), c.tokenRefreshWaitMs(),
+        c.deviceInventoryTimeoutMs());
   }
 
   @Test

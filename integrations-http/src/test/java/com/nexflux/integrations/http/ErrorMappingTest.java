@@ -248,6 +248,12 @@ class ErrorMappingTest {
         new com.nexflux.integrations.core.oauth.CredentialsRejectedException("invalid_client"));
     m.put(com.nexflux.integrations.core.oauth.IdTokenRejectedException.class,
         new com.nexflux.integrations.core.oauth.IdTokenRejectedException("nonce"));
+    m.put(com.nexflux.integrations.core.thingsboard.DeviceTimeoutException.class,
+        new com.nexflux.integrations.core.thingsboard.DeviceTimeoutException());
+    m.put(com.nexflux.integrations.core.blynk.BlynkRejectedException.class,
+        new com.nexflux.integrations.core.blynk.BlynkRejectedException(
+            com.nexflux.integrations.core.blynk.BlynkRejectedException.Reason.NO_DATASTREAM,
+            "No datastream setup for that pin."));
     m.put(PayloadTooLargeException.class, new PayloadTooLargeException(65536));
     m.put(InternalFailure.class, InternalFailure.translate(new IllegalStateException("boom")));
     return m;

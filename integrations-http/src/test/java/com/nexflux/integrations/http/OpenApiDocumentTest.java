@@ -8,7 +8,6 @@ import com.nexflux.integrations.http.support.ApiFixture;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,7 +126,7 @@ class OpenApiDocumentTest {
     assertThat(codes).containsExactlyInAnyOrder("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND",
         "METHOD_NOT_ALLOWED", "NEEDS_REAUTH", "INVALID_GRANT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "UNAVAILABLE",
         "PROVIDER_NOT_CONFIGURED", "OAUTH_PROTOCOL_ERROR", "CREDENTIALS_UNREADABLE", "INTERNAL", "HOST_NOT_ALLOWED",
-        "CREDENTIALS_REJECTED", "ID_TOKEN_INVALID");
+        "CREDENTIALS_REJECTED", "ID_TOKEN_INVALID", "DEVICE_TIMEOUT");
     assertThat(codes).as("the documented codes are the codes ErrorResponses answers with")
         .isEqualTo(new TreeSet<>(com.nexflux.integrations.http.internal.ErrorResponses.STATUS_BY_CODE.keySet()));
   }

@@ -5,7 +5,6 @@ import static com.nexflux.integrations.http.support.Envelope.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.RequestContext;
 import com.nexflux.integrations.core.domain.UserId;

@@ -8,6 +8,7 @@ import com.nexflux.integrations.app.provider.SharedParts;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.mqtt.BrokerUrl;
 import com.nexflux.integrations.core.mqtt.MqttBrokerProbe;
+import com.nexflux.integrations.core.mqtt.MqttDeviceSource;
 import com.nexflux.integrations.core.mqtt.MqttIntegrationService;
 import com.nexflux.integrations.core.mqtt.MqttIntegrations;
 import com.nexflux.integrations.core.mqtt.MqttStatusSource;
@@ -105,6 +106,7 @@ public final class MqttModule implements ProviderModule {
         new TestRateLimiter(testsPerMinute, Duration.ofMinutes(1), shared.clock()), shared.clock(),
         shared.blocking(), testTimeout, defaultBroker);
     return slice.status(new MqttStatusSource(persistence.mqttRepository()))
+        .devices(new MqttDeviceSource(persistence.mqttRepository()))
         .routes(new MqttRoutes(service))
         .useCase(MqttIntegrations.class, service)
         .build();

@@ -100,6 +100,11 @@ public final class ProviderRegistry {
       return out;
     }
 
+    /** @return every provider's part of the device inventory, in order */
+    public List<com.nexflux.integrations.core.device.DeviceSource> deviceSources() {
+      return slices.stream().flatMap(s -> s.devices().stream()).toList();
+    }
+
     /** @return every provider's route modules, in order */
     public List<RouteModule> routes() {
       return slices.stream().flatMap(s -> s.routes().stream()).toList();

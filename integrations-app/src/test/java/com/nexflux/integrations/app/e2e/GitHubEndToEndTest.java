@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nexflux.integrations.core.domain.UserId;
 import com.nexflux.integrations.persistence.testing.Sql;
-import com.nexflux.integrations.providers.testing.FakeGitHub;
 import com.nexflux.integrations.providers.testing.MockOAuthServer;
 import java.net.URI;
 import java.net.URLDecoder;

@@ -78,7 +78,8 @@ public final class ErrorResponses {
       Map.entry(OAUTH_PROTOCOL_ERROR, 502),
       Map.entry("ID_TOKEN_INVALID", 502),
       Map.entry(UNAVAILABLE, 503),
-      Map.entry(PROVIDER_NOT_CONFIGURED, 503));
+      Map.entry(PROVIDER_NOT_CONFIGURED, 503),
+      Map.entry("DEVICE_TIMEOUT", 504));
 
   private final JsonResponses json;
 

@@ -1,15 +1,9 @@
 package com.nexflux.integrations.http.internal;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.nexflux.integrations.core.domain.AuditEvent;
 import com.nexflux.integrations.core.domain.Page;
-import com.nexflux.integrations.core.sync.SyncJob;
-import com.nexflux.integrations.core.mqtt.BrokerInfo;
-import com.nexflux.integrations.core.mqtt.ConnectionTestResult;
-import com.nexflux.integrations.core.mqtt.MqttView;
-import com.nexflux.integrations.core.github.GitHubView;
 import com.nexflux.integrations.core.provider.Capability;
 import com.nexflux.integrations.core.provider.ConnectionMethod;
 import com.nexflux.integrations.core.provider.IntegrationSummary;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -57,17 +56,16 @@ public final class OpenApiFragments {
         if (!part.isObject()) {
           throw new IllegalStateException("an OpenAPI fragment must be a JSON object");
         }
-        mergeSection(doc.with("paths"), part.path("paths"), "path");
-        for (Iterator<Map.Entry<String, JsonNode>> it = part.path("components").fields(); it.hasNext();) {
-          Map.Entry<String, JsonNode> section = it.next();
-          mergeSection(doc.with("components").with(section.getKey()), section.getValue(),
+        mergeSection(doc.withObjectProperty("paths"), part.path("paths"), "path");
+        for (Map.Entry<String, JsonNode> section : part.path("components").properties()) {
+          mergeSection(doc.withObjectProperty("components").withObjectProperty(section.getKey()), section.getValue(),
               "component " + section.getKey());
         }
         for (JsonNode tag : part.path("tags")) {
           doc.withArray("tags").add(tag);
         }
-        for (Iterator<String> it = part.fieldNames(); it.hasNext();) {
-          String field = it.next();
+        for (Map.Entry<String, JsonNode> property : part.properties()) {
+          String field = property.getKey();
           if (!List.of("paths", "components", "tags").contains(field)) {
             throw new IllegalStateException("an OpenAPI fragment has only tags, paths and components, not " + field);
           }
@@ -80,8 +78,7 @@ public final class OpenApiFragments {
   }
 
   private static void mergeSection(ObjectNode into, JsonNode from, String what) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext();) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : from.properties()) {
       if (into.has(e.getKey())) {
         throw new IllegalStateException("OpenAPI " + what + " declared twice: " + e.getKey());
       }

@@ -223,14 +223,12 @@ class HiveMqBrokerProbeLocalServersTest {
   void aSilentTlsServerIsATlsHandshakeTimeout() {
     try (SilentListener silent = new SilentListener()) {
       Duration timeout = Duration.ofMillis(1500);
-      long started = System.nanoTime();
 
       var failed = assertFailed(await(probe.probe(url("mqtts://127.0.0.1:" + silent.port()), target(silent.port()),
           null, null, timeout)));
 
       assertThat(failed.code()).isEqualTo(ProbeErrorCode.TLS_ERROR);
       assertThat(failed.message()).contains("did not finish");
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.plusSeconds(1));
     }
   }
 

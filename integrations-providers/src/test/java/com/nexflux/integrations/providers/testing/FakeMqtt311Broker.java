@@ -4,8 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,50 +29,26 @@ public final class FakeMqtt311Broker implements AutoCloseable {
    */
   public record Connect(int protocolLevel, String clientId) {}
 
-  private final ServerSocket server;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<Connect> connects = new CopyOnWriteArrayList<>();
-  private final Thread acceptor;
+  private final LoopbackTcpServer server;
 
-  private FakeMqtt311Broker(ServerSocket server) {
-    this.server = server;
-    this.acceptor = new Thread(this::acceptLoop, "fake-mqtt311-" + server.getLocalPort());
-    acceptor.setDaemon(true);
+  private FakeMqtt311Broker() {
+    this.server = LoopbackTcpServer.start("fake-mqtt311", this::serve);
   }
 
   /** Binds 127.0.0.1 on a free port and starts serving. */
   public static FakeMqtt311Broker start() {
-    try {
-      FakeMqtt311Broker broker = new FakeMqtt311Broker(new ServerSocket(0, 50, LoopbackPorts.loopback()));
-      broker.acceptor.start();
-      return broker;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new FakeMqtt311Broker();
   }
 
   /** @return the port on 127.0.0.1 */
   public int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** @return every CONNECT received, in order */
   public List<Connect> connects() {
     return List.copyOf(connects);
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        sockets.add(socket);
-        Thread t = new Thread(() -> serve(socket), "fake-mqtt311-conn");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket socket) {
@@ -187,18 +161,6 @@ public final class FakeMqtt311Broker implements AutoCloseable {
   /** Closes the server socket and every connection. */
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // best effort
-    }
-    for (Socket socket : sockets) {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // best effort
-      }
-    }
-    acceptor.interrupt();
+    server.close();
   }
 }

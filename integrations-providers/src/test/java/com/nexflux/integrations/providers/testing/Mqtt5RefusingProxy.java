@@ -3,9 +3,7 @@ package com.nexflux.integrations.providers.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.Objects;
@@ -19,19 +17,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * CONNECT included, to the broker at {@code 127.0.0.1:upstreamPort} unchanged. It records every CONNECT it read.
  */
 public final class Mqtt5RefusingProxy implements AutoCloseable {
-  private final ServerSocket server;
+  private final LoopbackTcpServer server;
   private final int upstreamPort;
   private final ScriptedMqttListener.Reply refusal;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<MqttWire.Connect> connects = new CopyOnWriteArrayList<>();
-  private final Thread acceptor;
 
-  private Mqtt5RefusingProxy(ServerSocket server, int upstreamPort, ScriptedMqttListener.Reply refusal) {
-    this.server = server;
+  private Mqtt5RefusingProxy(int upstreamPort, ScriptedMqttListener.Reply refusal) {
     this.upstreamPort = upstreamPort;
     this.refusal = refusal;
-    this.acceptor = new Thread(this::acceptLoop, "mqtt5-refusing-proxy-" + server.getLocalPort());
-    acceptor.setDaemon(true);
+    this.server = LoopbackTcpServer.start("mqtt5-refusing-proxy", this::serve);
   }
 
   /**
@@ -46,19 +40,12 @@ public final class Mqtt5RefusingProxy implements AutoCloseable {
     if (!refusal.terminal()) {
       throw new IllegalArgumentException(refusal + " does not end the connection");
     }
-    try {
-      Mqtt5RefusingProxy proxy = new Mqtt5RefusingProxy(new ServerSocket(0, 50, LoopbackPorts.loopback()),
-          upstreamPort, refusal);
-      proxy.acceptor.start();
-      return proxy;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Mqtt5RefusingProxy(upstreamPort, refusal);
   }
 
   /** @return the proxy's port on 127.0.0.1 */
   public int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** @return the protocol level of every CONNECT read, in order (5 refused, 4 piped) */
@@ -69,20 +56,6 @@ public final class Mqtt5RefusingProxy implements AutoCloseable {
   /** @return every CONNECT read, in order */
   public List<MqttWire.Connect> connects() {
     return List.copyOf(connects);
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        sockets.add(socket);
-        Thread t = new Thread(() -> serve(socket), "mqtt5-refusing-proxy-conn");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
   }
 
   private void serve(Socket client) {
@@ -102,8 +75,7 @@ public final class Mqtt5RefusingProxy implements AutoCloseable {
           return;
         }
       }
-      Socket broker = new Socket();
-      sockets.add(broker);
+      Socket broker = server.track(new Socket());
       broker.connect(new InetSocketAddress(LoopbackPorts.loopback(), upstreamPort), 5_000);
       broker.getOutputStream().write(packet);
       broker.getOutputStream().flush();
@@ -139,22 +111,12 @@ public final class Mqtt5RefusingProxy implements AutoCloseable {
   }
 
   private static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // best effort
-    }
+    LoopbackTcpServer.closeQuietly(socket);
   }
 
   /** Closes the server socket and every connection. */
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // best effort
-    }
-    sockets.forEach(Mqtt5RefusingProxy::closeQuietly);
-    acceptor.interrupt();
+    server.close();
   }
 }

@@ -3,8 +3,6 @@ package com.nexflux.integrations.providers.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -110,21 +108,17 @@ public final class ScriptedMqttListener implements AutoCloseable {
     }
   }
 
-  private final ServerSocket server;
+  private final LoopbackTcpServer server;
   private final Reply toMqtt5;
   private final Reply toMqtt311;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<MqttWire.Connect> connects = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger others = new AtomicInteger();
-  private final Thread acceptor;
 
-  private ScriptedMqttListener(ServerSocket server, Reply toMqtt5, Reply toMqtt311) {
-    this.server = server;
+  private ScriptedMqttListener(Reply toMqtt5, Reply toMqtt311) {
     this.toMqtt5 = toMqtt5;
     this.toMqtt311 = toMqtt311;
-    this.acceptor = new Thread(this::acceptLoop, "scripted-mqtt-" + server.getLocalPort());
-    acceptor.setDaemon(true);
+    this.server = LoopbackTcpServer.start("scripted-mqtt", this::serve);
   }
 
   /**
@@ -136,19 +130,12 @@ public final class ScriptedMqttListener implements AutoCloseable {
   public static ScriptedMqttListener start(Reply toMqtt5, Reply toMqtt311) {
     Objects.requireNonNull(toMqtt5, "toMqtt5");
     Objects.requireNonNull(toMqtt311, "toMqtt311");
-    try {
-      ScriptedMqttListener listener = new ScriptedMqttListener(new ServerSocket(0, 50, LoopbackPorts.loopback()),
-          toMqtt5, toMqtt311);
-      listener.acceptor.start();
-      return listener;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new ScriptedMqttListener(toMqtt5, toMqtt311);
   }
 
   /** @return the port on 127.0.0.1 */
   public int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** @return every CONNECT received, in order */
@@ -171,22 +158,8 @@ public final class ScriptedMqttListener implements AutoCloseable {
     return others.get();
   }
 
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        sockets.add(socket);
-        accepted.incrementAndGet();
-        Thread t = new Thread(() -> serve(socket), "scripted-mqtt-conn");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
-  }
-
   private void serve(Socket socket) {
+    accepted.incrementAndGet();
     try {
       InputStream in = socket.getInputStream();
       int first = in.read();
@@ -224,7 +197,7 @@ public final class ScriptedMqttListener implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away, or the listener was closed
-      closeQuietly(socket);
+      LoopbackTcpServer.closeQuietly(socket);
     }
   }
 
@@ -294,23 +267,9 @@ public final class ScriptedMqttListener implements AutoCloseable {
         + "Content-Type: text/html\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
   }
 
-  private static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // best effort
-    }
-  }
-
   /** Closes the server socket and every connection. */
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // best effort
-    }
-    sockets.forEach(ScriptedMqttListener::closeQuietly);
-    acceptor.interrupt();
+    server.close();
   }
 }

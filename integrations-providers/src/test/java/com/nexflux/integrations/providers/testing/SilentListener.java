@@ -2,12 +2,8 @@ package com.nexflux.integrations.providers.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,40 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * check that a client hung up after its timeout.
  */
 public final class SilentListener implements AutoCloseable {
-  private final ServerSocket server;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final LoopbackTcpServer server;
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger closedByClient = new AtomicInteger();
-  private final Thread acceptor;
 
   /** Binds 127.0.0.1 on a free port and starts accepting. */
   public SilentListener() {
-    try {
-      server = new ServerSocket(0, 50, LoopbackPorts.loopback());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    acceptor = new Thread(this::acceptLoop, "silent-listener-" + server.getLocalPort());
-    acceptor.setDaemon(true);
-    acceptor.start();
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket socket = server.accept();
-        sockets.add(socket);
-        accepted.incrementAndGet();
-        Thread reader = new Thread(() -> drain(socket), "silent-listener-reader");
-        reader.setDaemon(true);
-        reader.start();
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
+    server = LoopbackTcpServer.start("silent-listener", this::drain);
   }
 
   private void drain(Socket socket) {
+    accepted.incrementAndGet();
     byte[] buffer = new byte[1024];
     try (InputStream in = socket.getInputStream()) {
       while (in.read(buffer) != -1) {
@@ -65,7 +38,7 @@ public final class SilentListener implements AutoCloseable {
 
   /** @return the port on 127.0.0.1 */
   public int port() {
-    return server.getLocalPort();
+    return server.port();
   }
 
   /** @return how many connections were accepted */
@@ -102,18 +75,6 @@ public final class SilentListener implements AutoCloseable {
   /** Closes the server socket and every accepted connection. */
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // best effort
-    }
-    for (Socket socket : sockets) {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // best effort
-      }
-    }
-    acceptor.interrupt();
+    server.close();
   }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows redirects itself (the client has OkHttp's own following off): at most {@code maxRedirects} hops, only to
  * hosts the {@link HostPolicy} allows (checked before anything is sent there), never from https to http, with the
- * rules of {@link Redirects#follow}; a request tagged {@link NoRedirects} gets its redirect answer back. The final response's {@code request().url()} is the URL that answered, and
+ * rules of {@link Redirects#follow}; a request tagged {@link NoRedirects}, or any request when {@code maxRedirects} is 0, gets its redirect answer back. The final response's {@code request().url()} is the URL that answered, and
  * {@code priorResponse()} the redirect before it, so a caller can remember where a provider moved it (Blynk's
  * region).
  */
@@ -38,8 +38,8 @@ public final class RedirectInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     Response response = chain.proceed(request);
-    if (request.tag(NoRedirects.class) != null) {
-      return response;
+    if (request.tag(NoRedirects.class) != null || maxRedirects == 0) {
+      return response; // the caller reads the redirect itself
     }
     for (int hops = 0; ; hops++) {
       HttpUrl target = Redirects.target(response);

@@ -29,8 +29,12 @@ public final class ProbeRun {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeRun.class);
   /** An MQTT 3.1.1 retry is only started with at least this much time left. */
   private static final long MIN_ATTEMPT_MS = 50;
-  /** The client's own timeouts fire this much before the overall deadline, so their finer error wins. */
-  private static final long MAX_STAGE_MARGIN_MS = 200;
+  /**
+   * The client's own timeouts fire up to this much (a quarter of what is left, at most this) before the overall
+   * deadline, so their finer error (a TLS handshake that did not finish) wins even on a loaded machine, where a timer
+   * can fire a few hundred milliseconds late.
+   */
+  private static final long MAX_STAGE_MARGIN_MS = 500;
 
   private final ScheduledExecutorService scheduler;
   private final BrokerUrl url;
@@ -160,7 +164,7 @@ public final class ProbeRun {
 
   /** @return the bound for one stage: what is left, less a margin so that the stage's own error wins */
   private static long stageTimeout(long remainingMs) {
-    return Math.max(1, remainingMs - Math.min(MAX_STAGE_MARGIN_MS, remainingMs / 10));
+    return Math.max(1, remainingMs - Math.min(MAX_STAGE_MARGIN_MS, remainingMs / 4));
   }
 
   /** Best effort: one SUBSCRIBE to the $SYS version topics, a bounded wait for a retained answer. */

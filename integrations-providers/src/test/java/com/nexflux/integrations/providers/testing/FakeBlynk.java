@@ -1,0 +1,280 @@
+package com.nexflux.integrations.providers.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fake of Blynk's device HTTPS API on {@code 127.0.0.1}, written from Blynk's published description
+ * (docs.blynk.io, "Device HTTPS API" and its troubleshooting page): {@code GET /external/api/isHardwareConnected},
+ * {@code /getAll}, {@code /get}, {@code /update} and {@code /batch/update}, the device auth token in the
+ * {@code token} query parameter, paths case-sensitive (another spelling is 404).
+ *
+ * <p>It refuses what Blynk refuses, with Blynk's HTTP 400 and body {@code {"error":{"message":...}}}: a missing or
+ * unknown token ({@code Invalid token.}), a pin parameter that is not a virtual pin {@code v0}-{@code v255}
+ * ({@code Wrong pin format.}), a pin with no datastream ({@code No datastream setup for that pin.}); a batch is
+ * checked whole before any pin is written. <strong>Regions:</strong> each device lives on one server host; a request
+ * that reaches the fake under another {@code Host} (the test maps {@code blynk.cloud}, {@code fra1.blynk.cloud}, ...
+ * to 127.0.0.1) answers {@code 308 Permanent Redirect} with the same path and query on the device's host, as a wrong
+ * region does. A device may instead be made to redirect somewhere else ({@link Device#redirectTo}). Every request is
+ * recorded and counted.
+ */
+public final class FakeBlynk implements AutoCloseable {
+  private static final Pattern PIN = Pattern.compile("[vV](\\d{1,3})");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final Map<String, Device> devices = new ConcurrentHashMap<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+  /** A request as the fake saw it. */
+  public record Received(String host, String path, String rawQuery) {}
+
+  private FakeBlynk(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Starts a fake on a free port of 127.0.0.1. */
+  public static FakeBlynk start() {
+    try {
+      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+      FakeBlynk fake = new FakeBlynk(s);
+      s.createContext("/", fake::handle);
+      s.start();
+      return fake;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** @return the port */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** @return {@code http://host:port}: the fake under a host name the test maps to 127.0.0.1 */
+  public String url(String host) {
+    return "http://" + host + ":" + port();
+  }
+
+  /**
+   * Adds a device.
+   *
+   * @param token its auth token
+   * @param home the server host it lives on, e.g. {@code fra1.blynk.cloud} (or {@code 127.0.0.1})
+   * @param datastreams the virtual pins that have a datastream
+   */
+  public Device addDevice(String token, String home, int... datastreams) {
+    Device d = new Device(home.toLowerCase(Locale.ROOT));
+    for (int pin : datastreams) {
+      d.values.put(pin, "0");
+    }
+    devices.put(token, d);
+    return d;
+  }
+
+  /** Forgets a device: its token is invalid from now on. */
+  public void removeDevice(String token) {
+    devices.remove(token);
+  }
+
+  /** @return every request received, in order */
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  /** @return how many requests reached this endpoint ({@code isHardwareConnected}, {@code batch/update}, ...) */
+  public int calls(String endpoint) {
+    AtomicInteger n = counts.get(endpoint);
+    return n == null ? 0 : n.get();
+  }
+
+  /** @return how many requests arrived under this {@code Host} */
+  public long callsTo(String host) {
+    return received.stream().filter(r -> r.host().equals(host)).count();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  /** One device: where it lives, whether it is online, its datastream values by pin. */
+  public static final class Device {
+    private final String home;
+    private final Map<Integer, String> values = new TreeMap<>();
+    private volatile boolean online = true;
+    private volatile String redirect;
+    private volatile int redirectStatus;
+
+    private Device(String home) {
+      this.home = home;
+    }
+
+    /** Sets whether Blynk sees the device connected. */
+    public Device online(boolean value) {
+      online = value;
+      return this;
+    }
+
+    /** Sets a datastream's value. */
+    public synchronized Device value(int pin, String value) {
+      values.put(pin, value);
+      return this;
+    }
+
+    /** @return the value of a virtual pin's datastream, or {@code null} */
+    public synchronized String value(int pin) {
+      return values.get(pin);
+    }
+
+    /** Makes every request for this device answer {@code status} with this {@code Location}. */
+    public Device redirectTo(int status, String location) {
+      redirectStatus = status;
+      redirect = location;
+      return this;
+    }
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String hostHeader = ex.getRequestHeaders().getFirst("Host");
+      String host = hostHeader == null ? "" : hostHeader.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+      String path = ex.getRequestURI().getRawPath();
+      String rawQuery = ex.getRequestURI().getRawQuery();
+      received.add(new Received(host, path, rawQuery));
+      if (!ex.getRequestMethod().equals("GET") || !path.startsWith("/external/api/")) {
+        send(ex, 404, "text/plain", "Not found");
+        return;
+      }
+      String endpoint = path.substring("/external/api/".length());
+      counts.computeIfAbsent(endpoint, k -> new AtomicInteger()).incrementAndGet();
+      if (!Set.of("isHardwareConnected", "getAll", "get", "update", "batch/update").contains(endpoint)) {
+        send(ex, 404, "text/plain", "Not found");
+        return;
+      }
+      List<Map.Entry<String, String>> params = query(rawQuery);
+      String token = params.stream().filter(p -> p.getKey().equals("token")).map(Map.Entry::getValue).findFirst()
+          .orElse(null);
+      Device device = token == null ? null : devices.get(token);
+      if (device == null) {
+        error(ex, "Invalid token.");
+        return;
+      }
+      if (device.redirect != null) {
+        ex.getResponseHeaders().add("Location", device.redirect);
+        send(ex, device.redirectStatus, "text/plain", "");
+        return;
+      }
+      if (!host.equals(device.home)) {
+        ex.getResponseHeaders().add("Location", "http://" + device.home + ":" + port() + path
+            + (rawQuery == null ? "" : "?" + rawQuery));
+        send(ex, 308, "text/plain", "");
+        return;
+      }
+      List<Map.Entry<Integer, String>> pins = new ArrayList<>();
+      for (Map.Entry<String, String> p : params) {
+        if (p.getKey().equals("token")) {
+          continue;
+        }
+        Matcher m = PIN.matcher(p.getKey());
+        if (!m.matches() || Integer.parseInt(m.group(1)) > 255) {
+          error(ex, "Wrong pin format.");
+          return;
+        }
+        int pin = Integer.parseInt(m.group(1));
+        synchronized (device) {
+          if (!device.values.containsKey(pin)) {
+            error(ex, "No datastream setup for that pin.");
+            return;
+          }
+        }
+        pins.add(new AbstractMap.SimpleImmutableEntry<>(pin, p.getValue()));
+      }
+      switch (endpoint) {
+        case "isHardwareConnected" -> send(ex, 200, "application/json", Boolean.toString(device.online));
+        case "getAll" -> {
+          Map<String, Object> all = new TreeMap<>();
+          synchronized (device) {
+            device.values.forEach((pin, value) -> all.put("v" + pin, number(value)));
+          }
+          send(ex, 200, "application/json", JSON.writeValueAsString(all));
+        }
+        case "get" -> {
+          if (pins.size() != 1) {
+            error(ex, "Wrong pin format.");
+            return;
+          }
+          send(ex, 200, "application/json", String.valueOf(device.value(pins.get(0).getKey())));
+        }
+        default -> { // update, batch/update
+          if (pins.isEmpty() || (endpoint.equals("update") && pins.size() != 1)) {
+            error(ex, "Wrong pin format.");
+            return;
+          }
+          synchronized (device) {
+            pins.forEach(p -> device.values.put(p.getKey(), p.getValue() == null ? "" : p.getValue()));
+          }
+          send(ex, 200, "text/plain", "");
+        }
+      }
+    }
+  }
+
+  private static Object number(String value) {
+    try {
+      return value.contains(".") ? (Object) Double.parseDouble(value) : (Object) Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return value;
+    }
+  }
+
+  private static List<Map.Entry<String, String>> query(String raw) {
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? null : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
+    }
+    return out;
+  }
+
+  private static void error(HttpExchange ex, String message) throws IOException {
+    send(ex, 400, "application/json", JSON.writeValueAsString(Map.of("error", Map.of("message", message))));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}
