@@ -48,6 +48,8 @@ public final class ArduinoIntegrationService implements ArduinoIntegrations, Dev
   static final Provider PROVIDER = Provider.ARDUINO_CLOUD;
   /** The config key holding the organization id. */
   public static final String ORGANIZATION_KEY = "organization_id";
+  /** Arduino's header naming the organization, on the token request and on every API call. */
+  public static final String ORGANIZATION_HEADER = "X-Organization";
   /** The config key marking that the last call to Arduino failed (its error code). */
   public static final String LAST_ERROR_KEY = "last_error";
 
@@ -146,6 +148,9 @@ public final class ArduinoIntegrationService implements ArduinoIntegrations, Dev
     Map<String, Object> config = new LinkedHashMap<>();
     if (settings.organizationId() != null) {
       config.put(ORGANIZATION_KEY, settings.organizationId());
+      // every renewed token is asked for the organization too (TokenService reads these two keys)
+      config.put(OAuthConnection.TOKEN_PARAMETERS_KEY, Map.of(ORGANIZATION_KEY, settings.organizationId()));
+      config.put(OAuthConnection.TOKEN_HEADERS_KEY, Map.of(ORGANIZATION_HEADER, settings.organizationId()));
     }
     OAuthConnection connection = new OAuthConnection(user, PROVIDER, ConnectionStatus.CONNECTED, null,
         cipher.encrypt(token.accessToken(), context(user, OAuthConnection.ACCESS_TOKEN_FIELD)), null,

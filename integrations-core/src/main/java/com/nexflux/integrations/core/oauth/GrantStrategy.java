@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a provider's tokens are obtained and renewed; {@link TokenService} and the {@link RefreshSweeper} act on it.
@@ -62,15 +63,75 @@ public sealed interface GrantStrategy {
    * @param tokenEndpoint the token endpoint, e.g. {@code https://api2.arduino.cc/iot/v1/clients/token}
    * @param scopes the scopes to ask for (none: no {@code scope} parameter)
    * @param extraParameters further form parameters of the token request (Arduino: {@code audience})
+   * @param extraHeaders further headers of the token request (Arduino: {@code X-Organization}, per connection)
    * @param clientAuthentication how the client id and secret are sent
    */
   record ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
-      ClientAuthentication clientAuthentication) implements GrantStrategy {
+      Map<String, String> extraHeaders, ClientAuthentication clientAuthentication) implements GrantStrategy {
+    /** Form parameters the grant itself sends; neither a provider nor a connection may set them. */
+    public static final Set<String> RESERVED_PARAMETERS = Set.of("grant_type", "client_id", "client_secret",
+        "scope");
+    /** Headers the client sets itself (lower case); neither a provider nor a connection may set them. */
+    public static final Set<String> RESERVED_HEADERS = Set.of("authorization", "content-type", "content-length",
+        "host", "accept", "user-agent", "transfer-encoding", "connection");
+
     public ClientCredentials {
       Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
       scopes = List.copyOf(scopes);
-      extraParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraParameters));
+      extraParameters = checked(extraParameters, RESERVED_PARAMETERS, false, "parameter");
+      extraHeaders = checked(extraHeaders, RESERVED_HEADERS, true, "header");
       Objects.requireNonNull(clientAuthentication, "clientAuthentication");
+    }
+
+    /** A grant without extra headers. */
+    public ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
+        ClientAuthentication clientAuthentication) {
+      this(tokenEndpoint, scopes, extraParameters, Map.of(), clientAuthentication);
+    }
+
+    /**
+     * The grant for one connection: its own token request parameters and headers added (Arduino's
+     * {@code organization_id} and {@code X-Organization}, kept in the row's {@code config}, see
+     * {@link OAuthConnection#tokenParameters()}). A connection may not replace what the provider set.
+     *
+     * @throws IllegalArgumentException for a reserved name or one the provider already sets
+     */
+    public ClientCredentials forConnection(Map<String, String> parameters, Map<String, String> headers) {
+      if (parameters.isEmpty() && headers.isEmpty()) {
+        return this;
+      }
+      Map<String, String> p = new LinkedHashMap<>(extraParameters);
+      parameters.forEach((k, v) -> {
+        if (p.putIfAbsent(k, v) != null) {
+          throw new IllegalArgumentException("the token request parameter " + k + " is the provider's");
+        }
+      });
+      Map<String, String> h = new LinkedHashMap<>(extraHeaders);
+      headers.forEach((k, v) -> {
+        boolean taken = h.keySet().stream().anyMatch(existing -> existing.equalsIgnoreCase(k));
+        if (taken) {
+          throw new IllegalArgumentException("the token request header " + k + " is the provider's");
+        }
+        h.put(k, v);
+      });
+      return new ClientCredentials(tokenEndpoint, scopes, p, h, clientAuthentication);
+    }
+
+    private static Map<String, String> checked(Map<String, String> values, Set<String> reserved,
+        boolean ignoreCase, String what) {
+      Map<String, String> copy = new LinkedHashMap<>();
+      values.forEach((k, v) -> {
+        Objects.requireNonNull(k, what);
+        Objects.requireNonNull(v, what + " " + k);
+        if (k.isBlank() || reserved.contains(ignoreCase ? k.toLowerCase(java.util.Locale.ROOT) : k)) {
+          throw new IllegalArgumentException("the token request " + what + " " + k + " may not be set");
+        }
+        if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+          throw new IllegalArgumentException("the token request " + what + " " + k + " has a line break");
+        }
+        copy.put(k, v);
+      });
+      return java.util.Collections.unmodifiableMap(copy);
     }
 
     @Override

@@ -60,6 +60,13 @@ public record OAuthConnection(
    * MQTT {@code password_encrypted}); such keys are never shown.
    */
   public static final String ENCRYPTED_SUFFIX = "_encrypted";
+  /**
+   * The {@code config} key of this connection's own token request form parameters (an object of strings; client
+   * credentials grant), e.g. Arduino's {@code {"organization_id": "…"}}. Not secret.
+   */
+  public static final String TOKEN_PARAMETERS_KEY = "token_parameters";
+  /** The {@code config} key of this connection's own token request headers, e.g. {@code {"X-Organization": "…"}}. */
+  public static final String TOKEN_HEADERS_KEY = "token_headers";
 
   public OAuthConnection {
     Objects.requireNonNull(userId, "userId");
@@ -103,6 +110,29 @@ public record OAuthConnection(
     Map<String, Object> next = new LinkedHashMap<>(config);
     next.put(field + ENCRYPTED_SUFFIX, value.ciphertext());
     return withConfig(next, now);
+  }
+
+  /** @return this connection's own token request parameters ({@link #TOKEN_PARAMETERS_KEY}; none: empty) */
+  public Map<String, String> tokenParameters() {
+    return strings(TOKEN_PARAMETERS_KEY);
+  }
+
+  /** @return this connection's own token request headers ({@link #TOKEN_HEADERS_KEY}; none: empty) */
+  public Map<String, String> tokenHeaders() {
+    return strings(TOKEN_HEADERS_KEY);
+  }
+
+  private Map<String, String> strings(String key) {
+    if (!(config.get(key) instanceof Map<?, ?> map)) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> {
+      if (k instanceof String name && v instanceof String value) {
+        out.put(name, value);
+      }
+    });
+    return out;
   }
 
   @Override

@@ -138,6 +138,47 @@ class TokenServiceStrategiesTest {
     }
 
     @Test
+    void a_connections_own_token_parameters_and_headers_go_with_every_renewal() {
+      connectArduino(alice, "cc-stored", clock.instant().minusSeconds(10));
+      OAuthConnection c = stored(alice, Provider.ARDUINO_CLOUD);
+      Map<String, Object> config = new LinkedHashMap<>(c.config());
+      config.put(OAuthConnection.TOKEN_PARAMETERS_KEY, Map.of("organization_id", "org-1"));
+      config.put(OAuthConnection.TOKEN_HEADERS_KEY, Map.of("X-Organization", "org-1"));
+      connections.store(c.withConfig(config, clock.instant()));
+
+      assertThat(tokens.accessToken(alice, Provider.ARDUINO_CLOUD).reveal()).startsWith("cc-");
+      GrantStrategy.ClientCredentials sent = client.lastClientCredentialsGrant();
+      assertThat(sent.extraParameters()).containsEntry("audience", "https://api2.arduino.cc/iot")
+          .containsEntry("organization_id", "org-1");
+      assertThat(sent.extraHeaders()).containsExactly(Map.entry("X-Organization", "org-1"));
+      assertThat(stored(alice, Provider.ARDUINO_CLOUD).config())
+          .as("the renewal keeps the connection's parameters for the next one")
+          .containsKeys(OAuthConnection.TOKEN_PARAMETERS_KEY, OAuthConnection.TOKEN_HEADERS_KEY);
+    }
+
+    @Test
+    void a_connection_without_parameters_sends_the_providers_grant_unchanged() {
+      connectArduino(alice, "cc-stored", clock.instant().minusSeconds(10));
+      tokens.accessToken(alice, Provider.ARDUINO_CLOUD);
+      assertThat(client.lastClientCredentialsGrant()).isSameAs(ARDUINO);
+    }
+
+    @Test
+    void a_connection_may_not_replace_the_providers_or_the_grants_own_parameters() {
+      assertThatThrownBy(() -> ARDUINO.forConnection(Map.of("audience", "elsewhere"), Map.of()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audience");
+      assertThatThrownBy(() -> ARDUINO.forConnection(Map.of("client_secret", "x"), Map.of()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("client_secret");
+      assertThatThrownBy(() -> ARDUINO.forConnection(Map.of(), Map.of("authorization", "Basic x")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("authorization");
+      assertThatThrownBy(() -> ARDUINO.forConnection(Map.of(), Map.of("X-Org", "a\r\nHost: evil")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break");
+      GrantStrategy.ClientCredentials withHeader = ARDUINO.forConnection(Map.of(), Map.of("X-Organization", "a"));
+      assertThatThrownBy(() -> withHeader.forConnection(Map.of(), Map.of("x-organization", "b")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x-organization");
+    }
+
+    @Test
     void a_connection_without_a_token_yet_gets_its_first_one() {
       connectArduino(alice, null, null);
       assertThat(tokens.accessToken(alice, Provider.ARDUINO_CLOUD).reveal()).startsWith("cc-");

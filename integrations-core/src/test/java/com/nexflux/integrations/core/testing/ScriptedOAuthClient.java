@@ -83,6 +83,7 @@ public final class ScriptedOAuthClient implements OAuthClient {
   private volatile CountDownLatch refreshGate;
 
   private final AtomicInteger clientCredentialsCalls = new AtomicInteger();
+  private volatile GrantStrategy.ClientCredentials lastClientCredentialsGrant;
   private final Map<String, String> clients = new HashMap<>(); // guarded by this
   private final Deque<Supplier<RuntimeException>> clientCredentialsFailures = new ArrayDeque<>();
   private final List<Revoked> revocations = new ArrayList<>();
@@ -224,6 +225,7 @@ public final class ScriptedOAuthClient implements OAuthClient {
   @Override
   public TokenSet clientCredentials(GrantStrategy.ClientCredentials grant, String clientId, Secret clientSecret) {
     clientCredentialsCalls.incrementAndGet();
+    lastClientCredentialsGrant = grant;
     refreshEntered.release();
     awaitGate();
     synchronized (this) {
@@ -389,6 +391,11 @@ public final class ScriptedOAuthClient implements OAuthClient {
   /** @return how many code exchanges were attempted */
   public int exchangeCalls() {
     return exchangeCalls.get();
+  }
+
+  /** @return the grant of the last client credentials request (with the connection's parameters), or null */
+  public GrantStrategy.ClientCredentials lastClientCredentialsGrant() {
+    return lastClientCredentialsGrant;
   }
 
   /** @return how many client credentials requests were attempted */

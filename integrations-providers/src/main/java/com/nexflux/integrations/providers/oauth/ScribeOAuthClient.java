@@ -82,7 +82,8 @@ import okhttp3.OkHttpClient;
  * </ul>
  *
  * <p><b>Client credentials</b> ({@link #clientCredentials}): {@code grant_type=client_credentials}, the grant's
- * scopes and extra parameters (Arduino's {@code audience}), the user's client id and secret in the body or as HTTP
+ * scopes, extra parameters (Arduino's {@code audience}, a connection's {@code organization_id}) and extra headers
+ * ({@code X-Organization}), the user's client id and secret in the body or as HTTP
  * Basic as the grant says; {@code invalid_client}, {@code unauthorized_client} or an HTTP 401 is
  * {@link CredentialsRejectedException}; a refresh token in the answer is dropped.
  *
@@ -245,7 +246,8 @@ public final class ScribeOAuthClient implements OAuthClient {
         .apiSecret(clientSecret.reveal())
         .userAgent(USER_AGENT)
         .httpClient(transport)
-        .build(new ConfiguredApi20(endpoint, endpoint, userClientParser, auth, grant.extraParameters()));
+        .build(new ConfiguredApi20(endpoint, endpoint, userClientParser, auth, grant.extraParameters(),
+            grant.extraHeaders()));
     String scope = grant.scopes().isEmpty() ? null : String.join(" ", grant.scopes());
     TokenSet tokens = send(grant.scopes(), () -> scope == null ? service.getAccessTokenClientCredentialsGrant()
         : service.getAccessTokenClientCredentialsGrant(scope));

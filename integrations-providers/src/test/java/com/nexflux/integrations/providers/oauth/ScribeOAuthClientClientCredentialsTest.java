@@ -58,6 +58,22 @@ class ScribeOAuthClientClientCredentialsTest {
   }
 
   @Test
+  void aConnectionsOwnParametersAndHeadersAreSentBesideTheProviders() {
+    try (MockOAuthServer server = MockOAuthServer.start()) {
+      GrantStrategy.ClientCredentials forOrg = grant(server.tokenEndpoint(),
+          GrantStrategy.ClientAuthentication.REQUEST_BODY)
+          .forConnection(Map.of("organization_id", "org-7"), Map.of("X-Organization", "org-7"));
+      client.clientCredentials(forOrg, "user-client", Secret.of("user-secret"));
+
+      MockOAuthServer.Received request = server.takeRequest();
+      assertThat(request.form()).containsEntry("organization_id", "org-7")
+          .containsEntry("audience", "https://api2.arduino.cc/iot").containsEntry("client_id", "user-client");
+      assertThat(request.headers().get("X-Organization")).isEqualTo("org-7");
+      assertThat(request.headers().get("Accept")).isEqualTo("application/json");
+    }
+  }
+
+  @Test
   void theGrantWithHttpBasic() {
     try (MockOAuthServer server = MockOAuthServer.start()) {
       TokenSet tokens = client.clientCredentials(grant(server.tokenEndpoint(),

@@ -23,6 +23,7 @@ public final class ConfiguredApi20 extends DefaultApi20 {
   private final TokenExtractor<OAuth2AccessToken> extractor;
   private final ClientAuthentication clientAuthentication;
   private final Map<String, String> extraParameters;
+  private final Map<String, String> extraHeaders;
 
   /**
    * @param authorizationEndpoint the authorization endpoint (may carry a query of its own)
@@ -31,26 +32,34 @@ public final class ConfiguredApi20 extends DefaultApi20 {
    */
   public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
       TokenExtractor<OAuth2AccessToken> extractor) {
-    this(authorizationEndpoint, tokenEndpoint, extractor, RequestBodyAuthenticationScheme.instance(), Map.of());
+    this(authorizationEndpoint, tokenEndpoint, extractor, RequestBodyAuthenticationScheme.instance(), Map.of(),
+        Map.of());
   }
 
   /**
    * @param clientAuthentication how the client id and secret are sent
    * @param extraParameters form parameters added to client credentials requests (Arduino's {@code audience})
+   * @param extraHeaders headers added to client credentials requests (Arduino's {@code X-Organization})
    */
   public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
       TokenExtractor<OAuth2AccessToken> extractor, ClientAuthentication clientAuthentication,
-      Map<String, String> extraParameters) {
+      Map<String, String> extraParameters, Map<String, String> extraHeaders) {
     this.authorizationEndpoint = Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
     this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     this.extractor = Objects.requireNonNull(extractor, "extractor");
     this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication");
     this.extraParameters = Map.copyOf(extraParameters);
+    this.extraHeaders = Map.copyOf(extraHeaders);
   }
 
   /** @return the form parameters added to client credentials requests */
   public Map<String, String> extraParameters() {
     return extraParameters;
+  }
+
+  /** @return the headers added to client credentials requests */
+  public Map<String, String> extraHeaders() {
+    return extraHeaders;
   }
 
   @Override

@@ -34,6 +34,7 @@ public final class JsonAcceptingOAuth20Service extends OAuth20Service {
     request.addHeader("Accept", "application/json");
     if (getApi() instanceof ConfiguredApi20 configured) {
       configured.extraParameters().forEach(request::addBodyParameter);
+      configured.extraHeaders().forEach(request::addHeader);
     }
     return request;
   }
