@@ -248,6 +248,9 @@ class ErrorMappingTest {
         new com.nexflux.integrations.core.oauth.CredentialsRejectedException("invalid_client"));
     m.put(com.nexflux.integrations.core.oauth.IdTokenRejectedException.class,
         new com.nexflux.integrations.core.oauth.IdTokenRejectedException("nonce"));
+    // one sample per class; the other two codes of the class are checked in ArduinoEndToEndTest
+    m.put(com.nexflux.integrations.core.arduino.OtaRefusedException.class,
+        com.nexflux.integrations.core.arduino.OtaRefusedException.deviceOffline());
     m.put(com.nexflux.integrations.core.thingsboard.DeviceTimeoutException.class,
         new com.nexflux.integrations.core.thingsboard.DeviceTimeoutException());
     m.put(com.nexflux.integrations.core.blynk.BlynkRejectedException.class,

@@ -58,7 +58,7 @@ public final class ArduinoModule implements ProviderModule {
    * @param apiBaseUrl {@code ARDUINO_API_BASE_URL}
    * @param requestsPerSecond {@code ARDUINO_REQUESTS_PER_SECOND}, per connection
    * @param cacheTtl {@code ARDUINO_CACHE_SECONDS}
-   * @param otaMaxBytes {@code ARDUINO_OTA_MAX_BYTES} (read and validated; the OTA route is not built yet)
+   * @param otaMaxBytes {@code ARDUINO_OTA_MAX_BYTES} (the largest binary {@code POST …/devices/{id}/ota} takes)
    * @param labClientId {@code ARDUINO_CLIENT_ID}, or {@code null}
    * @param labClientSecret {@code ARDUINO_CLIENT_SECRET}, or {@code null}
    */
@@ -146,15 +146,16 @@ public final class ArduinoModule implements ProviderModule {
   public ProviderSlice build(SharedParts shared, Optional<OAuthEngine> oauth) {
     ProviderSlice.Builder slice = ProviderSlice.builder();
     if (oauth.isEmpty()) {
-      return slice.routes(new ArduinoRoutes(null)).build();
+      return slice.routes(new ArduinoRoutes(null, settings.otaMaxBytes())).build();
     }
     OAuthEngine engine = oauth.get();
     var connections = shared.persistence().oauthConnections();
     ArduinoApi arduino = api(shared);
-    ArduinoIntegrationService service = new ArduinoIntegrationService(connections, engine.tokens(),
+    ArduinoIntegrationService service = new ArduinoIntegrationService(connections,
+        shared.persistence().auditLog(), engine.tokens(),
         engine.disconnects(), arduino, shared.cipher(), shared.clock(), settings.cacheTtl());
     slice.status(new ArduinoStatusSource(connections))
-        .routes(new ArduinoRoutes(service))
+        .routes(new ArduinoRoutes(service, settings.otaMaxBytes()))
         .devices(service)
         .useCase(ArduinoIntegrations.class, service);
     if (settings.labClientId() != null) {

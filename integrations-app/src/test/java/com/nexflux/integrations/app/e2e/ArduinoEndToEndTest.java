@@ -93,22 +93,51 @@ class ArduinoEndToEndTest {
   NexfluxIntegrations integrations;
   Javalin server;
 
+  final String keyset = TinkSecretCipher.generateKeysetJson();
+  /** A second server instance on the same database and keyset, or null. */
+  NexfluxIntegrations secondIntegrations;
+  Javalin secondServer;
+
   void start(int requestsPerSecond, int cacheSeconds) {
-    module = new Capturing(new ArduinoModule(new ArduinoModule.Settings(fake.baseUrl(), requestsPerSecond,
-        Duration.ofSeconds(cacheSeconds), ArduinoModule.DEFAULT_OTA_MAX_BYTES, "lab-client",
-        Secret.of(LAB_SECRET))));
-    integrations = NexfluxIntegrations.builder()
-        .dataSource(database.dataSource())
-        .keyset(TinkSecretCipher.generateKeysetJson())
-        .startBackgroundJobs(false)
-        .provider(module)
-        .build();
+    module = new Capturing(new ArduinoModule(settings(requestsPerSecond, cacheSeconds)));
+    integrations = instance(module);
     server = integrations.httpApi(JwtAuthenticator.hs256(JWT_SECRET, null, null)).createServer()
         .start("127.0.0.1", port);
   }
 
+  /** Starts a second instance beside the first (same database, same keyset, its own caches and limits). */
+  int startSecondInstance(int requestsPerSecond, int cacheSeconds) {
+    int second = LoopbackPorts.freePort();
+    secondIntegrations = instance(new ArduinoModule(settings(requestsPerSecond, cacheSeconds)));
+    secondServer = secondIntegrations.httpApi(JwtAuthenticator.hs256(JWT_SECRET, null, null)).createServer()
+        .start("127.0.0.1", second);
+    return second;
+  }
+
+  long otaMaxBytes = ArduinoModule.DEFAULT_OTA_MAX_BYTES;
+
+  ArduinoModule.Settings settings(int requestsPerSecond, int cacheSeconds) {
+    return new ArduinoModule.Settings(fake.baseUrl(), requestsPerSecond, Duration.ofSeconds(cacheSeconds),
+        otaMaxBytes, "lab-client", Secret.of(LAB_SECRET));
+  }
+
+  NexfluxIntegrations instance(ProviderModule arduino) {
+    return NexfluxIntegrations.builder()
+        .dataSource(database.dataSource())
+        .keyset(keyset)
+        .startBackgroundJobs(false)
+        .provider(arduino)
+        .build();
+  }
+
   @AfterEach
   void stop() {
+    if (secondServer != null) {
+      secondServer.stop();
+    }
+    if (secondIntegrations != null) {
+      secondIntegrations.close();
+    }
     if (server != null) {
       server.stop();
     }
@@ -131,7 +160,11 @@ class ArduinoEndToEndTest {
   }
 
   Answer send(UserId user, String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return sendTo(port, user, method, path, body);
+  }
+
+  Answer sendTo(int serverPort, UserId user, String method, String path, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
         .timeout(Duration.ofSeconds(60))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .header("Accept", "application/json");
@@ -306,6 +339,172 @@ class ArduinoEndToEndTest {
     assertThat(device.status()).isEqualTo(409);
     assertThat(device.json().at("/error/code").asText()).isEqualTo("NEEDS_REAUTH");
     assertThat(auditActions(alice)).containsExactly("integration.connect", "integration.reauth_required");
+  }
+
+  @Test
+  void anOrganizationsTokenIsRenewedForTheOrganization_onceAcrossTwoInstances() throws Exception {
+    start(100, 15);
+    int second = startSecondInstance(100, 15);
+    deviceOf("account-a", "Bench lamp", "ONLINE");
+    fake.tokenLifetime(Duration.ofSeconds(30)); // inside the engine's 60 s skew: due for renewal at once
+    assertThat(connect(alice, "client-a", SECRET_A, ORG).status()).isEqualTo(200);
+    int tokens = fake.tokenRequests();
+    fake.tokenLifetime(Duration.ofSeconds(300));
+    fake.expireAllTokens();
+
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> send(alice, "GET", ROOT + "?refresh=true", null));
+      var other = pool.submit(() -> sendTo(second, alice, "GET", ROOT + "?refresh=true", null));
+      for (Answer a : List.of(first.get(60, java.util.concurrent.TimeUnit.SECONDS),
+          other.get(60, java.util.concurrent.TimeUnit.SECONDS))) {
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.data().get("status").asText()).isEqualTo("connected");
+        assertThat(a.data().get("devices")).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(fake.tokenRequests()).as("one renewal for both instances").isEqualTo(tokens + 1);
+    assertThat(fake.tokenRequestOrganizations()).as("the renewal asks for the organization too (and the fake "
+        + "refuses an organization_id without the matching X-Organization header)").last().isEqualTo(ORG);
+    assertThat(auditActions(alice)).containsExactly("integration.connect");
+    assertThat(fake.violations()).isEmpty();
+  }
+
+  static final String BOUNDARY = "nexflux-test-boundary-7f3a";
+
+  /** A multipart/form-data body with one file part {@code name} (and, when given, one text field). */
+  static byte[] multipart(String name, String fileName, byte[] file, String field, String fieldValue) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      if (field != null) {
+        out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n"
+            + fieldValue + "\r\n").getBytes(StandardCharsets.UTF_8));
+      }
+      if (name != null) {
+        out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
+            + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+        out.write(file);
+        out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+      }
+      out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** POSTs {@code body} to the device's OTA route; {@code chunked}: without a Content-Length. */
+  Answer ota(UserId user, String deviceId, byte[] body, String contentType, boolean chunked) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + ROOT + "/devices/"
+        + deviceId + "/ota")).timeout(Duration.ofSeconds(60))
+        .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
+            : HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", contentType)
+        .header("Authorization", "Bearer " + JwtAuthenticator.issueHs256(JWT_SECRET, user, null, null,
+            Duration.ofMinutes(10)));
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static byte[] firmware(int size) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(size).nextBytes(bytes);
+    return bytes;
+  }
+
+  @Test
+  void anOtaBinaryIsStreamedToArduino_andItsAnswerAndAnAuditRowComeBack() throws Exception {
+    start(100, 15);
+    String device = deviceOf("account-a", "Bench lamp", "ONLINE");
+    assertThat(connect(alice, "client-a", SECRET_A, null).status()).isEqualTo(200);
+    byte[] binary = firmware(300 * 1024); // well over the 64 KiB JSON limit
+    Answer answer = ota(alice, device, multipart("ota_file", "sketch.ino.bin", binary, null, null),
+        "multipart/form-data; boundary=" + BOUNDARY, false);
+
+    assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(binary));
+    assertThat(fake.otaUploads()).containsExactly(new FakeArduinoCloud.OtaUpload(device, "sketch.ino.bin",
+        binary.length, sha));
+    assertThat(answer.data().get("device_id").asText()).isEqualTo(device);
+    assertThat(answer.data().get("bytes").asLong()).isEqualTo(binary.length);
+    assertThat(answer.data().get("file_sha").asText()).isEqualTo(sha);
+    assertThat(answer.data().get("ota_id").asText()).isNotBlank();
+    assertThat(answer.data().get("status").asText()).isEqualTo("pending");
+    assertThat(auditActions(alice)).containsExactly("integration.connect", "integration.device_ota");
+    assertThat(rows("SELECT details FROM integration_audit_log WHERE action = 'integration.device_ota'"))
+        .singleElement().asString().contains("\"bytes\": \"" + binary.length + "\"");
+    assertThat(fake.violations()).isEmpty();
+  }
+
+  @Test
+  void anOtaBinaryOverTheLimitIsRefusedBeforeItReachesArduino_declaredOrChunked() {
+    otaMaxBytes = 128 * 1024;
+    start(100, 15);
+    String device = deviceOf("account-a", "Bench lamp", "ONLINE");
+    assertThat(connect(alice, "client-a", SECRET_A, null).status()).isEqualTo(200);
+    int before = fake.apiRequests();
+    byte[] tooLarge = multipart("ota_file", "big.bin", firmware(512 * 1024), null, null);
+    for (boolean chunked : new boolean[] {false, true}) {
+      Answer refused = ota(alice, device, tooLarge, "multipart/form-data; boundary=" + BOUNDARY, chunked);
+      assertThat(refused.status()).as("chunked=" + chunked + " " + refused.json()).isEqualTo(413);
+      assertThat(refused.json().at("/error/code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+    }
+    assertThat(fake.apiRequests()).as("nothing reached Arduino").isEqualTo(before);
+    assertThat(fake.otaUploads()).isEmpty();
+
+    // just under the limit goes through
+    Answer fits = ota(alice, device, multipart("ota_file", "fits.bin", firmware(127 * 1024), null, null),
+        "multipart/form-data; boundary=" + BOUNDARY, true);
+    assertThat(fits.status()).as(fits.json().toString()).isEqualTo(200);
+    assertThat(fake.otaUploads()).hasSize(1);
+  }
+
+  @Test
+  void arduinosOtaRefusalsBecomeClearErrors_andBadUploadsNameOtaFile() {
+    start(100, 15);
+    String offline = deviceOf("account-a", "Sleeping board", "OFFLINE");
+    String busy = deviceOf("account-a", "Busy board", "ONLINE");
+    String old = deviceOf("account-a", "Old board", "ONLINE");
+    fake.refuseOta(busy, 409).refuseOta(old, 412);
+    assertThat(connect(alice, "client-a", SECRET_A, null).status()).isEqualTo(200);
+    String type = "multipart/form-data; boundary=" + BOUNDARY;
+    byte[] body = multipart("ota_file", "a.bin", firmware(1000), null, null);
+    for (String[] c : new String[][] {{offline, "DEVICE_OFFLINE"}, {busy, "OTA_IN_PROGRESS"},
+        {old, "OTA_NOT_SUPPORTED"}}) {
+      Answer refused = ota(alice, c[0], body, type, false);
+      assertThat(refused.status()).isEqualTo(409);
+      assertThat(refused.json().at("/error/code").asText()).isEqualTo(c[1]);
+    }
+    Answer unknown = ota(alice, UUID.randomUUID().toString(), body, type, false);
+    assertThat(unknown.status()).isEqualTo(404);
+    Answer foreign = ota(bob, busy, body, type, false);
+    assertThat(foreign.status()).as("bob has no Arduino connection").isEqualTo(404);
+
+    int before = fake.apiRequests();
+    Answer notMultipart = ota(alice, busy, body, "application/octet-stream", false);
+    assertThat(notMultipart.status()).isEqualTo(400);
+    assertThat(notMultipart.fields()).containsExactly("ota_file");
+    Answer missing = ota(alice, busy, multipart(null, null, null, "async", "true"), type, false);
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.fields()).containsExactly("async");
+    Answer empty = ota(alice, busy, multipart("ota_file", "e.bin", new byte[0], null, null), type, false);
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.fields()).containsExactly("ota_file");
+    assertThat(fake.apiRequests()).as("bad uploads never reach Arduino").isEqualTo(before);
+    assertThat(auditActions(alice)).containsExactly("integration.connect", "integration.device_ota",
+        "integration.device_ota", "integration.device_ota", "integration.device_ota");
+    assertThat(fake.violations()).isEmpty();
   }
 
   @Test

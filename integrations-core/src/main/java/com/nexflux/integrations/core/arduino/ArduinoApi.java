@@ -52,4 +52,11 @@ public interface ArduinoApi {
 
   /** {@code PUT /iot/v2/things/{id}/properties/{pid}/publish} with {@code {"value": value}}. */
   void publish(Call call, String thingId, String propertyId, Object value);
+
+  /**
+   * {@code POST /iot/v2/devices/{id}/ota}, multipart {@code ota_file}, streamed from {@link ArduinoOta.Binary#content}.
+   *
+   * @throws OtaRefusedException for Arduino's 409, 410 and 412
+   */
+  ArduinoOta.Result uploadOta(Call call, String deviceId, ArduinoOta.Binary binary);
 }

@@ -1,5 +1,6 @@
 package com.nexflux.integrations.core.arduino;
 
+import com.nexflux.integrations.core.audit.AuditLog;
 import com.nexflux.integrations.core.device.DeviceSource;
 import com.nexflux.integrations.core.device.DeviceSummary;
 import com.nexflux.integrations.core.domain.AuditEvent;
@@ -53,7 +54,11 @@ public final class ArduinoIntegrationService implements ArduinoIntegrations, Dev
   /** The config key marking that the last call to Arduino failed (its error code). */
   public static final String LAST_ERROR_KEY = "last_error";
 
+  /** The audit action of an OTA upload. */
+  public static final String OTA_ACTION = "integration.device_ota";
+
   private final OAuthConnectionRepository connections;
+  private final AuditLog audit;
   private final AccessTokens tokens;
   private final ConnectionDisconnect disconnects;
   private final ArduinoApi api;
@@ -66,9 +71,10 @@ public final class ArduinoIntegrationService implements ArduinoIntegrations, Dev
   private record Lists(List<ArduinoDevice> devices, List<ArduinoThing> things, Instant fetchedAt) {}
 
   /** @param cacheTtl how long device and thing lists are reused ({@link Duration#ZERO}: never) */
-  public ArduinoIntegrationService(OAuthConnectionRepository connections, AccessTokens tokens,
+  public ArduinoIntegrationService(OAuthConnectionRepository connections, AuditLog audit, AccessTokens tokens,
       ConnectionDisconnect disconnects, ArduinoApi api, SecretCipher cipher, Clock clock, Duration cacheTtl) {
     this.connections = Objects.requireNonNull(connections, "connections");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
     this.api = Objects.requireNonNull(api, "api");
@@ -207,6 +213,35 @@ public final class ArduinoIntegrationService implements ArduinoIntegrations, Dev
       return null;
     });
     cache.remove(user);
+  }
+
+  @Override
+  public ArduinoOta.Result uploadOta(UserId user, String deviceId, ArduinoOta.Binary binary,
+      RequestContext context) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(binary, "binary");
+    Objects.requireNonNull(context, "context");
+    OAuthConnection c = connection(user);
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("device_id", deviceId);
+    details.put("bytes", Long.toString(binary.size()));
+    ArduinoOta.Result result;
+    try {
+      // no listing first: the user's own token only reaches the user's own devices (Arduino answers 404)
+      ArduinoApi.Call call = call(user, c);
+      result = tracked(user, () -> api.uploadOta(call, deviceId, binary));
+    } catch (IntegrationsException e) {
+      audit.append(new AuditEvent(UUID.randomUUID(), user, PROVIDER, OTA_ACTION, AuditEvent.Outcome.FAILURE,
+          e.code().toLowerCase(java.util.Locale.ROOT), context, clock.instant(), details));
+      throw e;
+    }
+    if (result.otaId() != null) {
+      details.put("ota_id", result.otaId());
+    }
+    audit.append(new AuditEvent(UUID.randomUUID(), user, PROVIDER, OTA_ACTION, AuditEvent.Outcome.SUCCESS, null,
+        context, clock.instant(), details));
+    cache.remove(user);
+    return result;
   }
 
   @Override

@@ -27,6 +27,13 @@ public interface ArduinoIntegrations {
    */
   void publish(UserId user, String thingId, String propertyId, Object value, RequestContext context);
 
+  /**
+   * Sends a compiled binary to one of the user's devices (Arduino's OTA upload), audited as
+   * {@code integration.device_ota} (device, size; never the binary). {@code NOT_FOUND} for a device Arduino does
+   * not show this user; {@link OtaRefusedException} when Arduino refuses (in progress, offline, not supported).
+   */
+  ArduinoOta.Result uploadOta(UserId user, String deviceId, ArduinoOta.Binary binary, RequestContext context);
+
   /** Forgets the connection (idempotent, audited). */
   void disconnect(UserId user, RequestContext context);
 }

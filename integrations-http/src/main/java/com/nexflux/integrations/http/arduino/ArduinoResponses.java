@@ -98,4 +98,19 @@ public final class ArduinoResponses {
   /** {@code PUT …/properties/{property_id}}. */
   @JsonPropertyOrder({"published"})
   public record Published(@JsonProperty("published") boolean published) {}
+
+  /** {@code POST …/devices/{id}/ota}: Arduino's answer, and what was sent. */
+  @JsonPropertyOrder({"device_id", "bytes", "ota_id", "status", "ota_version", "file_sha"})
+  public record Ota(
+      @JsonProperty("device_id") String deviceId,
+      @JsonProperty("bytes") long bytes,
+      @JsonProperty("ota_id") String otaId,
+      @JsonProperty("status") String status,
+      @JsonProperty("ota_version") long otaVersion,
+      @JsonProperty("file_sha") String fileSha) {
+
+    public static Ota of(String deviceId, long bytes, com.nexflux.integrations.core.arduino.ArduinoOta.Result r) {
+      return new Ota(deviceId, bytes, r.otaId(), r.status(), r.otaVersion(), r.fileSha());
+    }
+  }
 }

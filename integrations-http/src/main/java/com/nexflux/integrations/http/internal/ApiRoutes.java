@@ -38,6 +38,10 @@ public final class ApiRoutes {
   private final BearerAuthentication auth;
   private final ErrorResponses errors;
   private final List<Route> routes = new ArrayList<>();
+  /** The upload routes' own body limits (method POST), by path pattern. */
+  private final List<BodyLimit> bodyLimits = new ArrayList<>();
+
+  private record BodyLimit(java.util.regex.Pattern path, long maxBytes) {}
 
   public ApiRoutes(AccountHandlers accounts, SystemHandlers system, List<SharedRoute> shared,
       List<RouteModule> modules, ApiKit kit, BearerAuthentication auth, ErrorResponses errors) {
@@ -84,6 +88,15 @@ public final class ApiRoutes {
       module(HandlerType.DELETE, path, handler);
     }
 
+    @Override
+    public void upload(String path, long maxBodyBytes, Handler handler) {
+      if (maxBodyBytes <= RequestScope.MAX_BODY_BYTES) {
+        throw new IllegalArgumentException("an upload route's limit is above the shared one: " + maxBodyBytes);
+      }
+      module(HandlerType.POST, path, handler);
+      bodyLimits.add(new BodyLimit(pattern(path), maxBodyBytes));
+    }
+
     private void module(HandlerType method, String path, Handler handler) {
       Objects.requireNonNull(path, "path");
       if (!(path.startsWith(USER_ROOT + "/") || path.startsWith(AUTH_ROOT + "/")
@@ -105,6 +118,31 @@ public final class ApiRoutes {
     }
   }
 
+  /** @return a regular expression matching {@code path}, each {@code {param}} one segment */
+  private static java.util.regex.Pattern pattern(String path) {
+    StringBuilder out = new StringBuilder();
+    for (String part : path.split("(?=\\{)|(?<=\\})")) {
+      out.append(part.startsWith("{") && part.endsWith("}") ? "[^/]+" : java.util.regex.Pattern.quote(part));
+    }
+    return java.util.regex.Pattern.compile(out.toString());
+  }
+
+  /** @return the body limit of this request's route: an upload route's own, else the shared 64 KiB */
+  long bodyLimit(io.javalin.http.Context ctx) {
+    if (!bodyLimits.isEmpty() && ctx.method() == HandlerType.POST) {
+      for (BodyLimit limit : bodyLimits) {
+        if (limit.path().matcher(ctx.path()).matches()) {
+          return limit.maxBytes();
+        }
+      }
+    }
+    return RequestScope.MAX_BODY_BYTES;
+  }
+
+  private void begin(io.javalin.http.Context ctx) {
+    RequestScope.begin(ctx, bodyLimit(ctx));
+  }
+
   /** @return {@code METHOD path} of every route, in declaration order */
   public List<String> describe() {
     return routes.stream().map(r -> r.method().name() + " " + r.path()).toList();
@@ -120,7 +158,7 @@ public final class ApiRoutes {
    * @throws IllegalArgumentException (from Javalin) when the host already has one of our routes
    */
   public void mount(JavalinConfig config) {
-    Handler begin = guard(RequestScope::begin);
+    Handler begin = guard(this::begin);
     Handler noStore = guard(RequestScope::noStore);
     Handler authenticate = guard(auth::authenticate);
     Set<String> userPaths = new LinkedHashSet<>(List.of(INTEGRATIONS, INTEGRATIONS + "/*"));
@@ -182,7 +220,7 @@ public final class ApiRoutes {
    */
   public void standalone(JavalinConfig config) {
     Handler noStore = guard(RequestScope::noStore);
-    config.routes.before(guard(RequestScope::begin));
+    config.routes.before(guard(this::begin));
     config.routes.before("/api/*", noStore);
     config.routes.before(USER_ROOT + "/*", guard(auth::authenticate));
     browserAndInternalHeaders(config, noStore);

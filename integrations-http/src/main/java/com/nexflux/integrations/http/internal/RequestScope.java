@@ -29,8 +29,13 @@ public final class RequestScope {
    * Idempotent, so it may be registered on overlapping paths.
    */
   public static void begin(Context ctx) {
+    begin(ctx, MAX_BODY_BYTES);
+  }
+
+  /** As {@link #begin(Context)}, with the route's own body limit (an upload route's is larger). */
+  public static void begin(Context ctx, long maxBodyBytes) {
     requestId(ctx);
-    rejectDeclaredOversizeBody(ctx);
+    rejectDeclaredOversizeBody(ctx, maxBodyBytes);
   }
 
   /** Before-handler for {@code /api} paths: answers, errors included, must not be cached. */
@@ -60,9 +65,14 @@ public final class RequestScope {
 
   /** Rejects a request whose {@code Content-Length} exceeds the limit, before anything reads the body. */
   public static void rejectDeclaredOversizeBody(Context ctx) {
+    rejectDeclaredOversizeBody(ctx, MAX_BODY_BYTES);
+  }
+
+  /** Rejects a request whose {@code Content-Length} exceeds {@code maxBodyBytes}, before anything reads it. */
+  public static void rejectDeclaredOversizeBody(Context ctx, long maxBodyBytes) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeException(MAX_BODY_BYTES);
+    if (declared > maxBodyBytes) {
+      throw new PayloadTooLargeException(maxBodyBytes);
     }
   }
 

@@ -15,4 +15,13 @@ public interface RouteRegistry {
   void post(String path, Handler handler);
 
   void delete(String path, Handler handler);
+
+  /**
+   * A {@code POST} that takes a large body (a file upload): its declared body may be up to {@code maxBodyBytes}
+   * instead of the shared 64 KiB, and the handler reads (and bounds) the body itself, streaming. Every other route
+   * keeps the shared limit.
+   *
+   * @param maxBodyBytes the largest declared {@code Content-Length} let through to the handler, above 64 KiB
+   */
+  void upload(String path, long maxBodyBytes, Handler handler);
 }

@@ -3,8 +3,10 @@ package com.nexflux.integrations.providers.arduino;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nexflux.integrations.core.arduino.ArduinoApi;
 import com.nexflux.integrations.core.arduino.ArduinoDevice;
+import com.nexflux.integrations.core.arduino.ArduinoOta;
 import com.nexflux.integrations.core.arduino.ArduinoProperty;
 import com.nexflux.integrations.core.arduino.ArduinoThing;
+import com.nexflux.integrations.core.arduino.OtaRefusedException;
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.Secret;
 import com.nexflux.integrations.core.domain.UserId;
@@ -32,6 +34,7 @@ import java.util.regex.Pattern;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
+import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -51,6 +54,11 @@ import okhttp3.Response;
  *       {@code PUT /iot/v2/things/{id}/properties/{pid}/publish} ({@code {"value": …}}), each with
  *       {@code Authorization: Bearer}, the operation's media types in {@code Accept}, and {@code X-Organization}
  *       when the connection has an organization.</li>
+ *   <li>{@link #uploadOta}: {@code POST /iot/v2/devices/{id}/ota}, multipart {@code async=true} and
+ *       {@code ota_file} streamed from the binary's content (re-opened for a retry), bounded by
+ *       {@link #OTA_CALL_TIMEOUT}; 409 → {@code OTA_IN_PROGRESS}, 410 → {@code DEVICE_OFFLINE}, 412 →
+ *       {@code OTA_NOT_SUPPORTED} ({@link OtaRefusedException}), 400 → {@link ValidationException} naming
+ *       {@code ota_file}.</li>
  * </ul>
  *
  * <p>Every request carries the connection's {@link RateLimitKey} ({@code arduino_cloud:<user>}), so a rate-limited
@@ -79,10 +87,15 @@ public final class OkHttpArduinoApi implements ArduinoApi {
   static final String THINGS_TYPE = "application/vnd.arduino.thing+json; type=collection";
   static final String PROPERTIES_TYPE = "application/vnd.arduino.property+json; type=collection";
   static final String ERROR_TYPE = "application/vnd.goa.error+json";
+  static final String OTA_TYPE = "application/vnd.arduino.devicev2.otaupload+json";
+  /** The bound on a whole OTA upload (the other calls keep the client's own). */
+  public static final Duration OTA_CALL_TIMEOUT = Duration.ofMinutes(2);
+  private static final MediaType BINARY_TYPE = MediaType.get("application/octet-stream");
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   private final OkHttpClient http;
+  private final OkHttpClient otaHttp;
   private final HttpUrl base;
   private final Clock clock;
   private final RateLimiter.Sleeper sleeper;
@@ -94,6 +107,8 @@ public final class OkHttpArduinoApi implements ArduinoApi {
    */
   public OkHttpArduinoApi(OkHttpClient http, URI baseUrl, Clock clock, RateLimiter.Sleeper sleeper) {
     this.http = Objects.requireNonNull(http, "http");
+    // the same guarded, rate-limited client, with room for a few megabytes to go up
+    this.otaHttp = http.newBuilder().callTimeout(OTA_CALL_TIMEOUT).writeTimeout(OTA_CALL_TIMEOUT).build();
     HttpUrl parsed = HttpUrl.get(Objects.requireNonNull(baseUrl, "baseUrl").toString());
     this.base = parsed;
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -180,6 +195,46 @@ public final class OkHttpArduinoApi implements ArduinoApi {
         : null, body -> null);
   }
 
+  @Override
+  public ArduinoOta.Result uploadOta(Call call, String deviceId, ArduinoOta.Binary binary) {
+    Objects.requireNonNull(binary, "binary");
+    RequestBody file = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return BINARY_TYPE;
+      }
+
+      @Override
+      public long contentLength() {
+        return binary.size();
+      }
+
+      @Override
+      public void writeTo(okio.BufferedSink sink) throws IOException {
+        try (okio.Source source = okio.Okio.source(binary.content().open())) {
+          long written = sink.writeAll(source);
+          if (written != binary.size()) {
+            throw new IOException("the binary changed while it was sent");
+          }
+        }
+      }
+    };
+    MultipartBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
+        .addFormDataPart("async", "true")
+        .addFormDataPart("ota_file", ArduinoJson.safeFileName(binary.fileName()), file)
+        .build();
+    Request r = authorized(call, url("iot", "v2", "devices", id(deviceId, "device"), "ota"), OTA_TYPE)
+        .post(body).build();
+    return send(otaHttp, r, "the OTA upload", (status, answer) -> switch (status) {
+      case 409 -> OtaRefusedException.inProgress();
+      case 410 -> OtaRefusedException.deviceOffline();
+      case 412 -> OtaRefusedException.notSupported();
+      case 400 -> ValidationException.of("ota_file",
+          "Arduino Cloud refused the binary (" + ArduinoJson.errorCode(answer) + ")");
+      default -> null;
+    }, answer -> ArduinoJson.otaResult(json(answer)));
+  }
+
   private HttpUrl url(String... segments) {
     HttpUrl.Builder b = base.newBuilder();
     for (String s : segments) {
@@ -218,9 +273,14 @@ public final class OkHttpArduinoApi implements ArduinoApi {
   }
 
   private <T> T send(Request request, String what, Failure failure, Function<String, T> success) {
+    return send(http, request, what, failure, success);
+  }
+
+  private <T> T send(OkHttpClient client, Request request, String what, Failure failure,
+      Function<String, T> success) {
     Duration backoff = Duration.ofSeconds(1);
     for (int attempt = 0; ; attempt++) {
-      try (Response response = http.newCall(request).execute()) {
+      try (Response response = client.newCall(request).execute()) {
         int status = response.code();
         String body = response.body() == null ? "" : BoundedBodies.utf8(response.body(), MAX_BODY_BYTES);
         if (status >= 200 && status < 300) {

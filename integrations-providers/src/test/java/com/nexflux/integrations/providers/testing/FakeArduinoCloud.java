@@ -50,6 +50,13 @@ public final class FakeArduinoCloud implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PROPERTIES = Pattern.compile("^/iot/v2/things/([^/]+)/properties$");
   private static final Pattern PUBLISH = Pattern.compile("^/iot/v2/things/([^/]+)/properties/([^/]+)/publish$");
+  private static final Pattern OTA = Pattern.compile("^/iot/v2/devices/([^/]+)/ota$");
+
+  /** An OTA binary the fake received: the device, the part's file name, its size and SHA-256 (hex). */
+  public record OtaUpload(String deviceId, String fileName, int bytes, String sha256) {}
+
+  private final List<OtaUpload> otaUploads = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> otaRefusals = new ConcurrentHashMap<>();
 
   /** An API key: its account (whose devices it sees) and the organizations it may act in. */
   private record Key(String secret, String account, Set<String> organizations) {}
@@ -205,6 +212,20 @@ public final class FakeArduinoCloud implements AutoCloseable {
     return most;
   }
 
+  /** @return the OTA binaries accepted so far, in order */
+  public List<OtaUpload> otaUploads() {
+    return List.copyOf(otaUploads);
+  }
+
+  /**
+   * Makes OTA uploads to this device fail with {@code status}: 409 (another OTA in progress), 412 (the board cannot
+   * take OTA). An {@code OFFLINE} device is always refused with 410.
+   */
+  public FakeArduinoCloud refuseOta(String deviceId, int status) {
+    otaRefusals.put(deviceId, status);
+    return this;
+  }
+
   /** @return every contract violation seen so far (requests and answers) */
   public List<String> violations() {
     return List.copyOf(violations);
@@ -279,18 +300,20 @@ public final class FakeArduinoCloud implements AutoCloseable {
     ex.getRequestHeaders().forEach((k, v) -> headers.put(k, v));
     Map<String, List<String>> query = new LinkedHashMap<>();
     form(ex.getRequestURI().getRawQuery()).forEach((k, v) -> query.put(k, List.of(v)));
+    boolean ota = OTA.matcher(path).matches();
     boolean known = path.equals("/iot/v2/devices") || path.equals("/iot/v2/things")
-        || PROPERTIES.matcher(path).matches() || PUBLISH.matcher(path).matches();
+        || PROPERTIES.matcher(path).matches() || PUBLISH.matcher(path).matches() || ota;
     if (!known) {
       send(ex, method, path, 404, GOA, error("not_found", 404, "no such path"), false);
       return;
     }
-    boolean expected = (PUBLISH.matcher(path).matches() ? "PUT" : "GET").equals(method);
+    boolean expected = (PUBLISH.matcher(path).matches() ? "PUT" : ota ? "POST" : "GET").equals(method);
     if (!expected) {
       send(ex, method, path, 405, GOA, error("method_not_allowed", 405, "method not allowed"), false);
       return;
     }
-    List<String> problems = ArduinoContract.checkRequest(method, path, query, headers, body);
+    // a multipart body is checked by hand below (the validator reads only JSON and form bodies)
+    List<String> problems = ArduinoContract.checkRequest(method, path, query, headers, ota ? null : body);
     if (!problems.isEmpty()) {
       violations.addAll(problems);
       send(ex, method, path, 400, GOA, error("bad_request", 400, "contract violation"), false);
@@ -350,6 +373,11 @@ public final class FakeArduinoCloud implements AutoCloseable {
       send(ex, method, path, 200, "application/vnd.arduino.property+json; type=collection", out.toString(), true);
       return;
     }
+    Matcher otaPath = OTA.matcher(path);
+    if (otaPath.matches()) {
+      ota(ex, method, path, account, otaPath.group(1), body);
+      return;
+    }
     Matcher publish = PUBLISH.matcher(path);
     publish.matches();
     Thing thing = thingOf(account, publish.group(1));
@@ -366,6 +394,72 @@ public final class FakeArduinoCloud implements AutoCloseable {
     property.lastValue = JSON.readTree(body).get("value");
     property.updatedAt = Instant.now();
     send(ex, method, path, 200, null, null, true);
+  }
+
+  /** {@code POST /iot/v2/devices/{id}/ota}: multipart with a file part {@code ota_file} (required). */
+  private void ota(HttpExchange ex, String method, String path, String account, String deviceId, byte[] body)
+      throws IOException {
+    String otaType = "application/vnd.arduino.devicev2.otaupload+json";
+    requireAccept(ex, otaType);
+    Device device = devices.getOrDefault(account, List.of()).stream().filter(d -> d.id().equals(deviceId))
+        .findFirst().orElse(null);
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    Matcher boundary = type == null ? null
+        : Pattern.compile("^multipart/form-data;\\s*boundary=\"?([^\";]+)\"?").matcher(type);
+    if (boundary == null || !boundary.find()) {
+      violations.add("OTA upload without a multipart/form-data Content-Type: " + type);
+      send(ex, method, path, 400, GOA, error("bad_request", 400, "multipart/form-data expected"), true);
+      return;
+    }
+    byte[] file = null;
+    String fileName = null;
+    String text = new String(body, StandardCharsets.ISO_8859_1);
+    String delimiter = "--" + boundary.group(1);
+    for (String part : text.split(Pattern.quote(delimiter))) {
+      int headerEnd = part.indexOf("\r\n\r\n");
+      if (headerEnd < 0) {
+        continue;
+      }
+      String partHeaders = part.substring(0, headerEnd);
+      Matcher name = Pattern.compile("name=\"([^\"]*)\"").matcher(partHeaders);
+      Matcher filename = Pattern.compile("filename=\"([^\"]*)\"").matcher(partHeaders);
+      String content = part.substring(headerEnd + 4, part.endsWith("\r\n") ? part.length() - 2 : part.length());
+      if (name.find() && name.group(1).equals("ota_file")) {
+        if (!filename.find()) {
+          violations.add("ota_file is not a file part");
+        } else {
+          fileName = filename.group(1);
+        }
+        file = content.getBytes(StandardCharsets.ISO_8859_1);
+      } else if (name.find(0) && !java.util.Set.of("async", "expire_in_mins").contains(name.group(1))) {
+        violations.add("unknown OTA form field " + name.group(1));
+      }
+    }
+    if (file == null) {
+      violations.add("OTA upload without ota_file");
+      send(ex, method, path, 400, GOA, error("bad_request", 400, "ota_file is required"), true);
+      return;
+    }
+    if (device == null) {
+      send(ex, method, path, 404, GOA, error("not_found", 404, "device not found"), true);
+      return;
+    }
+    Integer refusal = "OFFLINE".equals(device.status()) ? Integer.valueOf(410) : otaRefusals.get(deviceId);
+    if (refusal != null) {
+      send(ex, method, path, refusal, refusal == 409 ? null : GOA,
+          refusal == 409 ? null : error(refusal == 410 ? "gone" : "precondition_failed", refusal, "refused"), true);
+      return;
+    }
+    String sha;
+    try {
+      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    otaUploads.add(new OtaUpload(deviceId, fileName, file.length, sha));
+    ObjectNode answer = JSON.createObjectNode().put("ota_version", 2).put("ota_id", UUID.randomUUID().toString())
+        .put("status", "pending").put("file_sha", sha);
+    send(ex, method, path, 200, otaType, answer.toString(), true);
   }
 
   private void requireAccept(HttpExchange ex, String type) {

@@ -119,4 +119,31 @@ public final class ArduinoJson {
       return null;
     }
   }
+
+  /** @return Arduino's OTA answer; {@code ota_version} is required */
+  public static com.nexflux.integrations.core.arduino.ArduinoOta.Result otaResult(JsonNode n) {
+    JsonNode version = n.get("ota_version");
+    if (version == null || !version.canConvertToLong()) {
+      throw new com.nexflux.integrations.core.error.UnavailableException(
+          "Arduino Cloud's OTA answer has no ota_version", null);
+    }
+    return new com.nexflux.integrations.core.arduino.ArduinoOta.Result(text(n, "ota_id"), text(n, "status"),
+        version.asLong(), text(n, "file_sha"));
+  }
+
+  /**
+   * @return a file name safe inside a multipart header: the last path segment, printable ASCII without quotes
+   *     or backslashes, at most 128 characters ({@code firmware.bin} when nothing is left)
+   */
+  public static String safeFileName(String name) {
+    String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+    StringBuilder out = new StringBuilder();
+    for (char c : last.toCharArray()) {
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && out.length() < 128) {
+        out.append(c);
+      }
+    }
+    String safe = out.toString().trim();
+    return safe.isEmpty() || safe.equals(".") || safe.equals("..") ? "firmware.bin" : safe;
+  }
 }
