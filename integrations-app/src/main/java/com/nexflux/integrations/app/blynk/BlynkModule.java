@@ -5,6 +5,10 @@ import com.nexflux.integrations.app.provider.OAuthEngine;
 import com.nexflux.integrations.app.provider.ProviderModule;
 import com.nexflux.integrations.app.provider.ProviderSlice;
 import com.nexflux.integrations.app.provider.SharedParts;
+import com.nexflux.integrations.app.provider.TokenRegistration;
+import com.nexflux.integrations.core.blynk.BlynkPlatformApi;
+import com.nexflux.integrations.core.oauth.GrantStrategy;
+import com.nexflux.integrations.providers.blynk.OkHttpBlynkPlatformApi;
 import com.nexflux.integrations.core.blynk.BlynkDeviceApi;
 import com.nexflux.integrations.core.blynk.BlynkDeviceSource;
 import com.nexflux.integrations.core.blynk.BlynkIntegrationService;
@@ -26,7 +30,9 @@ import java.util.Set;
 
 /**
  * Blynk: the user's devices by their device auth tokens, on {@code blynk.cloud} or a regional server (a 308 to the
- * right region followed and remembered). Always available: it needs no deployment credentials.
+ * right region followed and remembered), and optionally an organization's platform client (client credentials with
+ * HTTP Basic, registered with the shared token lifecycle, which renews its 300 s tokens). Always available: it
+ * needs no deployment credentials.
  */
 public final class BlynkModule implements ProviderModule {
   /** Blynk's descriptor. */
@@ -64,14 +70,33 @@ public final class BlynkModule implements ProviderModule {
     return DESCRIPTOR;
   }
 
+  /**
+   * The platform client's grant: Blynk's documented token request ({@code POST /oauth2/token} with
+   * {@code grant_type=client_credentials} in the query string, the client as HTTP Basic) on the default server, or
+   * on the server a connection stored as its own ({@code config.token_endpoint}: one of this deployment's servers).
+   */
+  @Override
+  public Optional<TokenRegistration> tokens(SharedParts shared) {
+    return Optional.of(TokenRegistration.of(grant(servers)));
+  }
+
+  /** @return the client credentials grant of Blynk's platform API on these servers */
+  public static GrantStrategy.ClientCredentials grant(BlynkServers servers) {
+    return new GrantStrategy.ClientCredentials(servers.tokenEndpointOf(servers.defaultHost()), List.of(),
+        java.util.Map.of(), java.util.Map.of(), GrantStrategy.ClientAuthentication.HTTP_BASIC,
+        GrantStrategy.ParameterPlacement.QUERY_STRING, servers.tokenEndpoints());
+  }
+
   @Override
   public ProviderSlice build(SharedParts shared, Optional<OAuthEngine> oauth) {
-    BlynkDeviceApi api = apiOverride != null ? apiOverride
-        : new OkHttpBlynkApi(shared.outbound().fixedHosts(servers.hosts()).timeouts(Timeouts.DEFAULT)
-            .maxRedirects(0).redacting("token").build(), servers, shared.clock());
+    var http = shared.outbound().fixedHosts(servers.hosts()).timeouts(Timeouts.DEFAULT)
+        .maxRedirects(0).redacting("token").build();
+    BlynkDeviceApi api = apiOverride != null ? apiOverride : new OkHttpBlynkApi(http, servers, shared.clock());
     var persistence = shared.persistence();
+    BlynkPlatformApi platform = oauth.isEmpty() ? null : new OkHttpBlynkPlatformApi(http, servers, shared.clock());
     BlynkIntegrationService service = new BlynkIntegrationService(persistence.oauthConnections(),
-        persistence.auditLog(), shared.cipher(), api, servers, shared.clock());
+        persistence.auditLog(), shared.cipher(), api, servers, shared.clock(), platform,
+        oauth.map(OAuthEngine::tokens).orElse(null));
     return ProviderSlice.builder()
         .status(new BlynkStatusSource(persistence.oauthConnections()))
         .routes(new BlynkRoutes(service))

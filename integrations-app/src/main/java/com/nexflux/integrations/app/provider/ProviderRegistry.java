@@ -235,6 +235,7 @@ public final class ProviderRegistry {
       Revocation revocation = g.revocation();
       if (g instanceof GrantStrategy.ClientCredentials cc) {
         out.add(cc.tokenEndpoint());
+        out.addAll(cc.connectionEndpoints());
       }
       if (revocation instanceof Revocation.Rfc7009 r) {
         out.add(r.endpoint());

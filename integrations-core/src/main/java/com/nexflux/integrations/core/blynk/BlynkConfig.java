@@ -1,6 +1,7 @@
 package com.nexflux.integrations.core.blynk;
 
 import com.nexflux.integrations.core.domain.EncryptedSecret;
+import com.nexflux.integrations.core.oauth.OAuthConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,22 +11,32 @@ import java.util.Optional;
 
 /**
  * What a Blynk connection keeps in its {@code config} JSON, and the one place that knows its keys:
- * {@code {"server", "revision", "status", "devices": [{"name", "auth_token_encrypted"}]}}. Tokens are ciphertexts
- * only, each bound to its own entry ({@link #tokenField}).
+ * {@code {"server", "revision", "status", "devices": [{"name", "auth_token_encrypted"}], "platform_server"}}.
+ * Tokens are ciphertexts only, each bound to its own entry ({@link #tokenField}). With an organization's platform
+ * client, {@code platform_server} names the server its token and calls go to, and the shared keys of the token
+ * lifecycle sit beside it: {@code client_id_encrypted}, {@code client_secret_encrypted} and {@code token_endpoint}
+ * (see {@link com.nexflux.integrations.core.oauth.OAuthConnection}); without one, all four are absent.
  *
  * @param server the server the devices answered on last (a 308 to another region is remembered here)
  * @param revision a random id of the last {@code PUT}: a status recorded by a read started before a later
  *     {@code PUT} does not overwrite the new devices' status
  * @param status {@code connected}, {@code needs_reauth} or {@code error}
  * @param devices the devices, in the user's order
+ * @param platformServer the server of the organization's platform client, or {@code null} when there is none
  */
-public record BlynkConfig(String server, String revision, String status, List<StoredDevice> devices) {
+public record BlynkConfig(String server, String revision, String status, List<StoredDevice> devices,
+    String platformServer) {
   static final String SERVER = "server";
   static final String REVISION = "revision";
   static final String STATUS = "status";
   static final String DEVICES = "devices";
   static final String NAME = "name";
   static final String TOKEN = "auth_token_encrypted";
+  static final String PLATFORM_SERVER = "platform_server";
+  /** The keys of the platform client that go when it goes. */
+  static final List<String> PLATFORM_KEYS = List.of(PLATFORM_SERVER,
+      OAuthConnection.CLIENT_ID_FIELD + OAuthConnection.ENCRYPTED_SUFFIX,
+      OAuthConnection.CLIENT_SECRET_FIELD + OAuthConnection.ENCRYPTED_SUFFIX, OAuthConnection.TOKEN_ENDPOINT_KEY);
 
   /** The status words a connection carries. */
   public static final String CONNECTED = "connected";
@@ -64,7 +75,7 @@ public record BlynkConfig(String server, String revision, String status, List<St
 
   /** @return a copy with another status and server */
   public BlynkConfig with(String newStatus, String newServer) {
-    return new BlynkConfig(newServer, revision, newStatus, devices);
+    return new BlynkConfig(newServer, revision, newStatus, devices, platformServer);
   }
 
   /** @return the settings of a stored {@code config} (tolerant: unknown or malformed entries are skipped) */
@@ -81,7 +92,13 @@ public record BlynkConfig(String server, String revision, String status, List<St
         }
       }
     }
-    return new BlynkConfig(server, revision, status, devices);
+    String platform = config.get(PLATFORM_SERVER) instanceof String p && !p.isBlank() ? p : null;
+    return new BlynkConfig(server, revision, status, devices, platform);
+  }
+
+  /** @return whether an organization's platform client is configured */
+  public boolean hasPlatform() {
+    return platformServer != null;
   }
 
   /** @return {@code config} with these settings written over its Blynk keys (other keys are kept) */
@@ -98,6 +115,11 @@ public record BlynkConfig(String server, String revision, String status, List<St
       list.add(m);
     }
     out.put(DEVICES, list);
+    if (platformServer == null) {
+      PLATFORM_KEYS.forEach(out::remove);
+    } else {
+      out.put(PLATFORM_SERVER, platformServer);
+    }
     return out;
   }
 }

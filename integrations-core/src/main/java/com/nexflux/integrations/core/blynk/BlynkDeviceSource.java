@@ -13,9 +13,14 @@ import java.util.Objects;
 
 /**
  * Blynk's part of the device inventory: the user's devices (id = the device's name), {@code online} or
- * {@code offline} as {@code isHardwareConnected} says, {@code unknown} when Blynk could not tell for that device.
+ * {@code offline} as {@code isHardwareConnected} says, {@code unknown} when Blynk could not tell for that device;
+ * then, with a platform client, the organization's devices (id {@code org:<Blynk id>}, status from the platform
+ * API's {@code online}; none listed when Blynk could not be asked). A device known both ways appears twice (the
+ * platform API's device token, the only common key, is never read).
  */
 public final class BlynkDeviceSource implements DeviceSource {
+  /** The id prefix of an organization device (platform API): {@code org:<Blynk device id>}. */
+  public static final String ORG_PREFIX = "org:";
   private final BlynkIntegrationService service;
 
   public BlynkDeviceSource(BlynkIntegrationService service) {
@@ -43,6 +48,16 @@ public final class BlynkDeviceSource implements DeviceSource {
       }
       out.add(new DeviceSummary(Provider.BLYNK, d.getKey(), d.getKey(), null, status, null));
     }
+    service.platformDevices(user).ifPresent(platform -> {
+      if (platform.devices() == null) {
+        return;
+      }
+      for (BlynkView.OrgDevice d : platform.devices()) {
+        String status = d.online() == null ? DeviceSummary.UNKNOWN
+            : d.online() ? DeviceSummary.ONLINE : DeviceSummary.OFFLINE;
+        out.add(new DeviceSummary(Provider.BLYNK, ORG_PREFIX + d.id(), d.name(), null, status, null));
+      }
+    });
     return out;
   }
 }

@@ -14,7 +14,11 @@ import com.nexflux.integrations.core.error.RateLimitedException;
 import com.nexflux.integrations.core.error.SecretUnreadableException;
 import com.nexflux.integrations.core.error.UnavailableException;
 import com.nexflux.integrations.core.error.ValidationException;
+import com.nexflux.integrations.core.domain.EncryptedSecret;
+import com.nexflux.integrations.core.oauth.AccessTokens;
 import com.nexflux.integrations.core.oauth.ConnectionStatus;
+import com.nexflux.integrations.core.oauth.CredentialsRejectedException;
+import com.nexflux.integrations.core.oauth.TokenSet;
 import com.nexflux.integrations.core.oauth.OAuthConnection;
 import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import com.nexflux.integrations.core.oauth.ReauthRequiredException;
@@ -44,9 +48,28 @@ public final class BlynkIntegrationService implements BlynkIntegrations {
   private final BlynkDeviceApi api;
   private final BlynkServers servers;
   private final Clock clock;
+  private final BlynkPlatformApi platform;
+  private final AccessTokens tokens;
 
+  /** Without the platform API: a {@code PUT} naming a platform client is refused ({@code client_id}). */
   public BlynkIntegrationService(OAuthConnectionRepository connections, AuditLog audit, SecretCipher cipher,
       BlynkDeviceApi api, BlynkServers servers, Clock clock) {
+    this(connections, audit, cipher, api, servers, clock, null, null);
+  }
+
+  /**
+   * @param platform Blynk's platform API (the connect-time token check and the organization's devices), or
+   *     {@code null} without it
+   * @param tokens the shared token lifecycle, which renews the platform client's tokens (Blynk registered as a
+   *     client credentials provider); {@code null} exactly when {@code platform} is
+   */
+  public BlynkIntegrationService(OAuthConnectionRepository connections, AuditLog audit, SecretCipher cipher,
+      BlynkDeviceApi api, BlynkServers servers, Clock clock, BlynkPlatformApi platform, AccessTokens tokens) {
+    if ((platform == null) != (tokens == null)) {
+      throw new IllegalArgumentException("the platform API and the token lifecycle go together");
+    }
+    this.platform = platform;
+    this.tokens = tokens;
     this.connections = Objects.requireNonNull(connections, "connections");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.cipher = Objects.requireNonNull(cipher, "cipher");
@@ -72,8 +95,22 @@ public final class BlynkIntegrationService implements BlynkIntegrations {
     String requested = input.normalizedServer();
     String server = requested != null ? requested : storedServer != null ? storedServer : servers.defaultHost();
     boolean sameServer = storedServer != null && storedServer.equals(server);
-    List<FieldError> errors = input.validate(servers,
-        name -> sameServer && stored.get().config().device(name).isPresent());
+    String storedClientId = stored.map(s -> storedClient(s, OAuthConnection.CLIENT_ID_FIELD))
+        .map(Secret::reveal).orElse(null);
+    Secret storedClientSecret = stored.map(s -> storedClient(s, OAuthConnection.CLIENT_SECRET_FIELD)).orElse(null);
+    List<FieldError> clientErrors = new ArrayList<>();
+    BlynkSettingsInput.PlatformClient client = input.platformClient(storedClientId, storedClientSecret,
+        clientErrors);
+    if (client != null && platform == null) {
+      clientErrors.add(new FieldError(BlynkSettingsInput.CLIENT_ID, "Blynk's platform API is not available on "
+          + "this deployment"));
+      client = null;
+    }
+    boolean withPlatform = client != null || (!clientErrors.isEmpty() && input.clientIdGiven()
+        && input.clientId() != null);
+    List<FieldError> errors = new ArrayList<>(input.validate(servers,
+        name -> sameServer && stored.get().config().device(name).isPresent(), withPlatform));
+    errors.addAll(clientErrors);
     if (!errors.isEmpty()) {
       throw new ValidationException(errors);
     }
@@ -96,6 +133,16 @@ public final class BlynkIntegrationService implements BlynkIntegrations {
         refused.add(new FieldError("devices[" + i + "].auth_token", "was refused by Blynk: " + e.blynkMessage()));
       }
     }
+    TokenSet platformToken = null;
+    if (client != null) {
+      // the client is tried on the server the devices answered on (a token request; nothing is stored yet)
+      try {
+        platformToken = platform.token(current, client.clientId(), client.clientSecret());
+      } catch (CredentialsRejectedException e) {
+        refused.add(new FieldError(BlynkSettingsInput.CLIENT_ID, "Blynk refused this client id and secret"));
+        refused.add(new FieldError(BlynkSettingsInput.CLIENT_SECRET, "Blynk refused this client id and secret"));
+      }
+    }
     if (!refused.isEmpty()) {
       throw new ValidationException(refused);
     }
@@ -106,22 +153,54 @@ public final class BlynkIntegrationService implements BlynkIntegrations {
           new SecretContext(user, Provider.BLYNK, BlynkConfig.tokenField(name)))));
     }
     Instant now = clock.instant();
-    BlynkConfig config = new BlynkConfig(current, UUID.randomUUID().toString(), BlynkConfig.CONNECTED, sealed);
+    BlynkConfig config = new BlynkConfig(current, UUID.randomUUID().toString(), BlynkConfig.CONNECTED, sealed,
+        client == null ? null : current);
     Map<String, Object> base = stored.map(s -> s.connection().config()).orElse(Map.of());
-    OAuthConnection connection = new OAuthConnection(user, Provider.BLYNK, ConnectionStatus.CONNECTED, null, null,
-        null, null, null, List.of(), config.encodeOnto(base),
+    Map<String, Object> encoded = config.encodeOnto(base);
+    if (client != null) {
+      encoded.put(OAuthConnection.TOKEN_ENDPOINT_KEY, servers.tokenEndpointOf(current).toString());
+    }
+    OAuthConnection connection = new OAuthConnection(user, Provider.BLYNK, ConnectionStatus.CONNECTED, null,
+        platformToken == null ? null : cipher.encrypt(platformToken.accessToken(),
+            new SecretContext(user, Provider.BLYNK, OAuthConnection.ACCESS_TOKEN_FIELD)),
+        null, platformToken == null ? null : platformToken.expiresAt(), null, List.of(), encoded,
         stored.map(s -> s.connection().connectedAt()).orElse(now), now,
         stored.map(s -> s.connection().credentialsVersion() + 1).orElse(0L));
+    if (client != null) {
+      connection = connection
+          .withStoredCredential(OAuthConnection.CLIENT_ID_FIELD, cipher.encrypt(Secret.of(client.clientId()),
+              new SecretContext(user, Provider.BLYNK, OAuthConnection.CLIENT_ID_FIELD)), now)
+          .withStoredCredential(OAuthConnection.CLIENT_SECRET_FIELD, cipher.encrypt(client.clientSecret(),
+              new SecretContext(user, Provider.BLYNK, OAuthConnection.CLIENT_SECRET_FIELD)), now);
+    }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("server", current);
     details.put("devices", Integer.toString(devices.size()));
+    details.put("platform_client", client == null ? "none" : client.changed() ? "changed" : "kept");
     connections.save(connection, event(user, stored.isPresent() ? AuditEvent.Actions.UPDATE
         : AuditEvent.Actions.CONNECT, AuditEvent.Outcome.SUCCESS, null, context, details));
     List<BlynkView.Device> views = new ArrayList<>();
     for (int i = 0; i < devices.size(); i++) {
       views.add(new BlynkView.Device(devices.get(i).name(), online.get(i), null, null));
     }
-    return new BlynkView(true, current, BlynkConfig.CONNECTED, views, now);
+    BlynkView.Platform platformView = client == null ? null
+        : new BlynkView.Platform(current, BlynkConfig.CONNECTED, null, null, null, false);
+    return new BlynkView(true, current, BlynkConfig.CONNECTED, views, now, platformView);
+  }
+
+  /** @return a stored platform client field, or {@code null} (none, or unreadable: then it must be sent again) */
+  private Secret storedClient(Stored stored, String field) {
+    EncryptedSecret value = stored.connection().storedCredential(field);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return cipher.decrypt(value, new SecretContext(stored.connection().userId(), Provider.BLYNK, field));
+    } catch (SecretUnreadableException e) {
+      audit.append(event(stored.connection().userId(), AuditEvent.Actions.DECRYPT_FAILED,
+          AuditEvent.Outcome.FAILURE, "decrypt_failed", RequestContext.internal(null), Map.of("field", field)));
+      return null;
+    }
   }
 
   @Override
@@ -166,9 +245,96 @@ public final class BlynkIntegrationService implements BlynkIntegrations {
         views.add(new BlynkView.Device(d.name(), null, null, "unavailable"));
       }
     }
+    BlynkView.Platform org = null;
+    if (config.hasPlatform()) {
+      org = platformView(found.get());
+      rejected |= BlynkConfig.NEEDS_REAUTH.equals(org.status());
+      failed |= org.error() != null;
+    }
     String status = rejected ? BlynkConfig.NEEDS_REAUTH : failed ? BlynkConfig.ERROR : BlynkConfig.CONNECTED;
     record(user, config, status, current);
-    return new BlynkView(true, current, status, views, clock.instant());
+    return new BlynkView(true, current, status, views, clock.instant(), org);
+  }
+
+  /** The most organization devices one read lists (pages of {@link BlynkPlatformApi#PAGE_SIZE}). */
+  public static final int MAX_ORG_DEVICES = 1000;
+
+  /**
+   * The organization's devices with their online state, asked from Blynk now with a token from the shared
+   * lifecycle: every page up to {@link #MAX_ORG_DEVICES}, then each device's {@code online}, one after the other
+   * (at most 1,010 calls, a tenth of Blynk's 10,000 a minute per organization). A 429 stops the read where it is:
+   * the devices listed so far are shown, those not yet asked without an online state.
+   */
+  BlynkView.Platform platformView(Stored stored) {
+    String server = stored.config().platformServer();
+    if (platform == null) {
+      return new BlynkView.Platform(server, BlynkConfig.ERROR, "unavailable", List.of(), null, false);
+    }
+    if (stored.connection().status() == ConnectionStatus.NEEDS_REAUTH) {
+      return new BlynkView.Platform(server, BlynkConfig.NEEDS_REAUTH, null, List.of(), null, false);
+    }
+    UserId user = stored.connection().userId();
+    Secret token;
+    try {
+      token = tokens.accessToken(user, Provider.BLYNK);
+    } catch (ReauthRequiredException e) {
+      return new BlynkView.Platform(server, BlynkConfig.NEEDS_REAUTH, null, List.of(), null, false);
+    } catch (RateLimitedException e) {
+      return new BlynkView.Platform(server, BlynkConfig.ERROR, "rate_limited", List.of(), null, false);
+    } catch (UnavailableException | SecretUnreadableException e) {
+      return new BlynkView.Platform(server, BlynkConfig.ERROR, "unavailable", List.of(), null, false);
+    }
+    List<BlynkPlatformApi.OrgDevice> listed = new ArrayList<>();
+    Long total = null;
+    String error = null;
+    try {
+      for (int page = 0; listed.size() < MAX_ORG_DEVICES; page++) {
+        BlynkPlatformApi.Page p = platform.devices(server, token, page, BlynkPlatformApi.PAGE_SIZE);
+        total = p.totalElements();
+        for (BlynkPlatformApi.OrgDevice d : p.devices()) {
+          if (listed.size() < MAX_ORG_DEVICES) {
+            listed.add(d);
+          }
+        }
+        if (p.devices().isEmpty() || listed.size() >= p.totalElements()) {
+          break;
+        }
+      }
+    } catch (CredentialsRejectedException e) {
+      error = "token_rejected";
+    } catch (RateLimitedException e) {
+      error = "rate_limited";
+    } catch (UnavailableException e) {
+      error = "unavailable";
+    }
+    List<BlynkView.OrgDevice> views = new ArrayList<>();
+    boolean limited = "rate_limited".equals(error);
+    for (BlynkPlatformApi.OrgDevice d : listed) {
+      Boolean online = null;
+      String deviceError = limited ? "rate_limited" : null;
+      if (!limited && error == null) {
+        try {
+          online = platform.online(server, token, d.id());
+        } catch (RateLimitedException e) {
+          limited = true;
+          error = "rate_limited";
+          deviceError = "rate_limited";
+        } catch (CredentialsRejectedException | UnavailableException e) {
+          deviceError = "unavailable";
+        }
+      } else if (!limited) {
+        deviceError = error;
+      }
+      views.add(new BlynkView.OrgDevice(d.id(), d.name(), d.templateId(), online, deviceError));
+    }
+    boolean truncated = total != null && total > listed.size() && error == null;
+    return new BlynkView.Platform(server, error == null ? BlynkConfig.CONNECTED : BlynkConfig.ERROR, error, views,
+        total, truncated);
+  }
+
+  /** @return the organization's devices for the device inventory (none without a platform client) */
+  Optional<BlynkView.Platform> platformDevices(UserId user) {
+    return stored(user).filter(s -> s.config().hasPlatform()).map(this::platformView);
   }
 
   @Override

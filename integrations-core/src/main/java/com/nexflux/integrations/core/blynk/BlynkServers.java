@@ -74,4 +74,16 @@ public record BlynkServers(URI base, Set<String> hosts) {
       throw new IllegalArgumentException("not a host", e);
     }
   }
+
+  /** @return the platform API's token endpoint on the server {@code host}: {@code {url}/oauth2/token} */
+  public URI tokenEndpointOf(String host) {
+    return URI.create(urlOf(host).toString().replaceAll("/+$", "") + "/oauth2/token");
+  }
+
+  /** @return the token endpoint of every server of this deployment */
+  public Set<URI> tokenEndpoints() {
+    Set<URI> out = new LinkedHashSet<>();
+    hosts.stream().sorted().forEach(h -> out.add(tokenEndpointOf(h)));
+    return out;
+  }
 }

@@ -2,6 +2,7 @@ package com.nexflux.integrations.core.blynk;
 
 import com.nexflux.integrations.core.domain.Provider;
 import com.nexflux.integrations.core.domain.UserId;
+import com.nexflux.integrations.core.oauth.ConnectionStatus;
 import com.nexflux.integrations.core.oauth.OAuthConnectionRepository;
 import com.nexflux.integrations.core.provider.ProviderStatus;
 import com.nexflux.integrations.core.provider.StatusSource;
@@ -10,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Blynk's overview line: the stored row's status ({@code connected}, {@code needs_reauth} after Blynk refused a
- * stored token, {@code error} after Blynk could not be asked), or {@code not_configured}. Never calls Blynk.
+ * stored token or the token lifecycle found the platform client refused, {@code error} after Blynk could not be asked), or {@code not_configured}. Never calls Blynk.
  */
 public final class BlynkStatusSource implements StatusSource {
   private final OAuthConnectionRepository connections;
@@ -22,7 +23,8 @@ public final class BlynkStatusSource implements StatusSource {
   @Override
   public ProviderStatus statusOf(UserId userId) {
     return connections.find(userId, Provider.BLYNK)
-        .map(c -> new ProviderStatus(true, true, status(c.config()), c.connectedAt()))
+        .map(c -> new ProviderStatus(true, true, c.status() == ConnectionStatus.NEEDS_REAUTH
+            ? BlynkConfig.NEEDS_REAUTH : status(c.config()), c.connectedAt()))
         .orElse(ProviderStatus.NOT_CONFIGURED);
   }
 

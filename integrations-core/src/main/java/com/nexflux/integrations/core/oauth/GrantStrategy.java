@@ -62,12 +62,19 @@ public sealed interface GrantStrategy {
    *
    * @param tokenEndpoint the token endpoint, e.g. {@code https://api2.arduino.cc/iot/v1/clients/token}
    * @param scopes the scopes to ask for (none: no {@code scope} parameter)
-   * @param extraParameters further form parameters of the token request (Arduino: {@code audience})
+   * @param extraParameters further parameters of the token request (Arduino: {@code audience})
    * @param extraHeaders further headers of the token request (Arduino: {@code X-Organization}, per connection)
    * @param clientAuthentication how the client id and secret are sent
+   * @param parameterPlacement where {@code grant_type}, {@code scope} and the extra parameters go: the form body
+   *     (RFC 6749) or the query string (Blynk documents {@code POST /oauth2/token?grant_type=client_credentials});
+   *     the query string only with {@link ClientAuthentication#HTTP_BASIC}, so a client secret is never in a URL
+   * @param connectionEndpoints other token endpoints a connection may name as its own
+   *     ({@link OAuthConnection#TOKEN_ENDPOINT_KEY}; Blynk: each regional server's {@code /oauth2/token}); any
+   *     other stored endpoint is refused
    */
   record ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
-      Map<String, String> extraHeaders, ClientAuthentication clientAuthentication) implements GrantStrategy {
+      Map<String, String> extraHeaders, ClientAuthentication clientAuthentication,
+      ParameterPlacement parameterPlacement, Set<URI> connectionEndpoints) implements GrantStrategy {
     /** Form parameters the grant itself sends; neither a provider nor a connection may set them. */
     public static final Set<String> RESERVED_PARAMETERS = Set.of("grant_type", "client_id", "client_secret",
         "scope");
@@ -81,12 +88,26 @@ public sealed interface GrantStrategy {
       extraParameters = checked(extraParameters, RESERVED_PARAMETERS, false, "parameter");
       extraHeaders = checked(extraHeaders, RESERVED_HEADERS, true, "header");
       Objects.requireNonNull(clientAuthentication, "clientAuthentication");
+      Objects.requireNonNull(parameterPlacement, "parameterPlacement");
+      if (parameterPlacement == ParameterPlacement.QUERY_STRING
+          && clientAuthentication != ClientAuthentication.HTTP_BASIC) {
+        throw new IllegalArgumentException("parameters in the query string only with HTTP Basic (the client secret "
+            + "would be in the URL)");
+      }
+      connectionEndpoints = Set.copyOf(connectionEndpoints);
     }
 
-    /** A grant without extra headers. */
+    /** A grant without extra headers, its parameters in the form body, no other endpoints. */
     public ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
         ClientAuthentication clientAuthentication) {
       this(tokenEndpoint, scopes, extraParameters, Map.of(), clientAuthentication);
+    }
+
+    /** A grant with its parameters in the form body and no other endpoints. */
+    public ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
+        Map<String, String> extraHeaders, ClientAuthentication clientAuthentication) {
+      this(tokenEndpoint, scopes, extraParameters, extraHeaders, clientAuthentication, ParameterPlacement.FORM_BODY,
+          Set.of());
     }
 
     /**
@@ -97,7 +118,27 @@ public sealed interface GrantStrategy {
      * @throws IllegalArgumentException for a reserved name or one the provider already sets
      */
     public ClientCredentials forConnection(Map<String, String> parameters, Map<String, String> headers) {
-      if (parameters.isEmpty() && headers.isEmpty()) {
+      return forConnection(parameters, headers, null);
+    }
+
+    /**
+     * Like {@link #forConnection(Map, Map)}, and the connection's own token endpoint
+     * ({@link OAuthConnection#tokenEndpoint()}) in place of the provider's.
+     *
+     * @param endpoint the connection's endpoint, or {@code null} for the provider's
+     * @throws IllegalArgumentException also for an endpoint that is neither {@link #tokenEndpoint()} nor one of
+     *     {@link #connectionEndpoints()}
+     */
+    public ClientCredentials forConnection(Map<String, String> parameters, Map<String, String> headers,
+        URI endpoint) {
+      URI target = tokenEndpoint;
+      if (endpoint != null && !endpoint.equals(tokenEndpoint)) {
+        if (!connectionEndpoints.contains(endpoint)) {
+          throw new IllegalArgumentException("the connection's token endpoint is not one of the provider's");
+        }
+        target = endpoint;
+      }
+      if (parameters.isEmpty() && headers.isEmpty() && target.equals(tokenEndpoint)) {
         return this;
       }
       Map<String, String> p = new LinkedHashMap<>(extraParameters);
@@ -114,7 +155,8 @@ public sealed interface GrantStrategy {
         }
         h.put(k, v);
       });
-      return new ClientCredentials(tokenEndpoint, scopes, p, h, clientAuthentication);
+      return new ClientCredentials(target, scopes, p, h, clientAuthentication, parameterPlacement,
+          connectionEndpoints);
     }
 
     private static Map<String, String> checked(Map<String, String> values, Set<String> reserved,
@@ -188,6 +230,14 @@ public sealed interface GrantStrategy {
     public Revocation revocation() {
       return Revocation.NONE;
     }
+  }
+
+  /** Where a client credentials request carries {@code grant_type}, {@code scope} and the extra parameters. */
+  enum ParameterPlacement {
+    /** The {@code application/x-www-form-urlencoded} body (RFC 6749; Arduino Cloud). */
+    FORM_BODY,
+    /** The query string of the {@code POST}, with an empty body (Blynk's documented token request). */
+    QUERY_STRING
   }
 
   /** How a client authenticates at a token endpoint. */

@@ -67,6 +67,11 @@ public record OAuthConnection(
   public static final String TOKEN_PARAMETERS_KEY = "token_parameters";
   /** The {@code config} key of this connection's own token request headers, e.g. {@code {"X-Organization": "…"}}. */
   public static final String TOKEN_HEADERS_KEY = "token_headers";
+  /**
+   * The {@code config} key of this connection's own token endpoint (client credentials grant; Blynk: the regional
+   * server's {@code /oauth2/token}); only one of the grant's {@code connectionEndpoints} is used. Not secret.
+   */
+  public static final String TOKEN_ENDPOINT_KEY = "token_endpoint";
 
   public OAuthConnection {
     Objects.requireNonNull(userId, "userId");
@@ -120,6 +125,18 @@ public record OAuthConnection(
   /** @return this connection's own token request headers ({@link #TOKEN_HEADERS_KEY}; none: empty) */
   public Map<String, String> tokenHeaders() {
     return strings(TOKEN_HEADERS_KEY);
+  }
+
+  /** @return this connection's own token endpoint ({@link #TOKEN_ENDPOINT_KEY}), or {@code null} */
+  public java.net.URI tokenEndpoint() {
+    if (!(config.get(TOKEN_ENDPOINT_KEY) instanceof String text) || text.isBlank()) {
+      return null;
+    }
+    try {
+      return new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("the stored token endpoint is not a URI");
+    }
   }
 
   private Map<String, String> strings(String key) {

@@ -389,8 +389,8 @@ public final class TokenService implements AccessTokens {
     }
     TokenSet tokens;
     try {
-      tokens = client.clientCredentials(grant.forConnection(current.tokenParameters(), current.tokenHeaders()),
-          clientId.reveal(), clientSecret);
+      tokens = client.clientCredentials(grant.forConnection(current.tokenParameters(), current.tokenHeaders(),
+          current.tokenEndpoint()), clientId.reveal(), clientSecret);
     } catch (CredentialsRejectedException | OAuthGrantException e) {
       String error = e instanceof CredentialsRejectedException r ? r.providerError()
           : ((OAuthGrantException) e).providerError();

@@ -179,6 +179,48 @@ class TokenServiceStrategiesTest {
     }
 
     @Test
+    void a_connections_own_token_endpoint_is_used_only_when_the_grant_names_it() {
+      URI fra1 = URI.create("https://fra1.blynk.cloud/oauth2/token");
+      GrantStrategy.ClientCredentials blynk = new GrantStrategy.ClientCredentials(
+          URI.create("https://blynk.cloud/oauth2/token"), List.of(), Map.of(), Map.of(),
+          GrantStrategy.ClientAuthentication.HTTP_BASIC, GrantStrategy.ParameterPlacement.QUERY_STRING,
+          Set.of(fra1));
+      Map<Provider, GrantStrategy> grants = new LinkedHashMap<>();
+      grants.put(Provider.BLYNK, blynk);
+      TokenService service = new TokenService(grants, client, null, connections, cipher, audit, clock,
+          RefreshLimiter.defaults());
+      client.registerClient("alice-client", "alice-secret");
+      OAuthConnection c = row(alice, Provider.BLYNK, null, null, null, null,
+          Map.of(OAuthConnection.TOKEN_ENDPOINT_KEY, fra1.toString()));
+      c = c.withStoredCredential(OAuthConnection.CLIENT_ID_FIELD,
+          enc(alice, Provider.BLYNK, OAuthConnection.CLIENT_ID_FIELD, "alice-client"), clock.instant());
+      c = c.withStoredCredential(OAuthConnection.CLIENT_SECRET_FIELD,
+          enc(alice, Provider.BLYNK, OAuthConnection.CLIENT_SECRET_FIELD, "alice-secret"), clock.instant());
+      connections.store(c);
+
+      assertThat(service.accessToken(alice, Provider.BLYNK).reveal()).startsWith("cc-");
+      GrantStrategy.ClientCredentials sent = client.lastClientCredentialsGrant();
+      assertThat(sent.tokenEndpoint()).isEqualTo(fra1);
+      assertThat(sent.parameterPlacement()).isEqualTo(GrantStrategy.ParameterPlacement.QUERY_STRING);
+      assertThat(sent.clientAuthentication()).isEqualTo(GrantStrategy.ClientAuthentication.HTTP_BASIC);
+
+      assertThatThrownBy(() -> blynk.forConnection(Map.of(), Map.of(), URI.create("https://evil.example/token")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one of the provider's");
+      assertThatThrownBy(() -> ARDUINO.forConnection(Map.of(), Map.of(), fra1))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(blynk.forConnection(Map.of(), Map.of(), blynk.tokenEndpoint())).isSameAs(blynk);
+    }
+
+    @Test
+    void parameters_go_in_the_query_string_only_with_http_basic() {
+      assertThatThrownBy(() -> new GrantStrategy.ClientCredentials(URI.create("https://blynk.cloud/oauth2/token"),
+          List.of(), Map.of(), Map.of(), GrantStrategy.ClientAuthentication.REQUEST_BODY,
+          GrantStrategy.ParameterPlacement.QUERY_STRING, Set.of()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HTTP Basic");
+      assertThat(ARDUINO.parameterPlacement()).isEqualTo(GrantStrategy.ParameterPlacement.FORM_BODY);
+    }
+
+    @Test
     void a_connection_without_a_token_yet_gets_its_first_one() {
       connectArduino(alice, null, null);
       assertThat(tokens.accessToken(alice, Provider.ARDUINO_CLOUD).reveal()).startsWith("cc-");

@@ -44,8 +44,11 @@ final class BlynkHandlers {
     UserId user = kit.user(ctx);
     JsonNode body = kit.bodies().object(kit.bodies().read(ctx)).node();
     List<FieldError> errors = new ArrayList<>();
-    unknown(body, Set.of("server", "devices"), "", errors);
+    unknown(body, Set.of("server", "devices", "client_id", "client_secret"), "", errors);
     String server = text(body, "server", "server", errors);
+    boolean clientIdGiven = body.has("client_id");
+    String clientId = text(body, "client_id", "client_id", errors);
+    String clientSecret = text(body, "client_secret", "client_secret", errors);
     List<BlynkSettingsInput.DeviceInput> devices = null;
     JsonNode list = body.get("devices");
     if (list != null && !list.isNull()) {
@@ -71,7 +74,8 @@ final class BlynkHandlers {
     if (!errors.isEmpty()) {
       throw new ValidationException(errors);
     }
-    kit.ok(ctx, View.of(blynk.put(user, new BlynkSettingsInput(server, devices), kit.request(ctx))));
+    kit.ok(ctx, View.of(blynk.put(user, new BlynkSettingsInput(server, devices, clientIdGiven, clientId,
+        clientSecret == null ? null : Secret.of(clientSecret)), kit.request(ctx))));
   }
 
   void delete(Context ctx) {
@@ -172,20 +176,44 @@ final class BlynkHandlers {
     return null;
   }
 
-  /** {@code data} of {@code GET|PUT …/blynk}. Never a token. */
-  @JsonPropertyOrder({"connected", "status", "server", "devices", "fetched_at"})
+  /** {@code data} of {@code GET|PUT …/blynk}. Never a token or a client secret. */
+  @JsonPropertyOrder({"connected", "status", "server", "devices", "platform", "fetched_at"})
   record View(
       @JsonProperty("connected") boolean connected,
       @JsonProperty("status") String status,
       @JsonProperty("server") String server,
       @JsonProperty("devices") List<Device> devices,
+      @JsonProperty("platform") Platform platform,
       @JsonProperty("fetched_at") Instant fetchedAt) {
     static View of(BlynkView v) {
+      BlynkView.Platform p = v.platform();
       return new View(v.connected(), v.status(), v.server(),
           v.devices().stream().map(d -> new Device(d.name(), d.online(), d.values(), d.error())).toList(),
+          p == null ? null : new Platform(p.server(), p.status(), p.error(), p.devices() == null ? null
+              : p.devices().stream().map(d -> new OrgDevice(d.id(), d.name(), d.templateId(), d.online(),
+                  d.error())).toList(), p.total(), p.truncated()),
           v.fetchedAt());
     }
   }
+
+  /** The organization's platform client: its devices, never its secret nor a device token. */
+  @JsonPropertyOrder({"server", "status", "error", "devices", "total", "truncated"})
+  record Platform(
+      @JsonProperty("server") String server,
+      @JsonProperty("status") String status,
+      @JsonProperty("error") String error,
+      @JsonProperty("devices") List<OrgDevice> devices,
+      @JsonProperty("total") Long total,
+      @JsonProperty("truncated") boolean truncated) {}
+
+  /** One of the organization's devices. */
+  @JsonPropertyOrder({"id", "name", "template_id", "online", "error"})
+  record OrgDevice(
+      @JsonProperty("id") long id,
+      @JsonProperty("name") String name,
+      @JsonProperty("template_id") Long templateId,
+      @JsonProperty("online") Boolean online,
+      @JsonProperty("error") String error) {}
 
   /** One device. */
   @JsonPropertyOrder({"name", "online", "values", "error"})

@@ -84,7 +84,9 @@ import okhttp3.OkHttpClient;
  * <p><b>Client credentials</b> ({@link #clientCredentials}): {@code grant_type=client_credentials}, the grant's
  * scopes, extra parameters (Arduino's {@code audience}, a connection's {@code organization_id}) and extra headers
  * ({@code X-Organization}), the user's client id and secret in the body or as HTTP
- * Basic as the grant says; {@code invalid_client}, {@code unauthorized_client} or an HTTP 401 is
+ * Basic as the grant says; {@code grant_type}, {@code scope} and the extra parameters in the form body or, for
+ * {@link GrantStrategy.ParameterPlacement#QUERY_STRING} (Blynk, always with HTTP Basic), in the query string of a
+ * {@code POST} with an empty body; {@code invalid_client}, {@code unauthorized_client} or an HTTP 401 is
  * {@link CredentialsRejectedException}; a refresh token in the answer is dropped.
  *
  * <p><b>Revocation</b> ({@link #revoke}): RFC 7009 ({@code POST token, token_type_hint, client_id, client_secret};
@@ -247,7 +249,7 @@ public final class ScribeOAuthClient implements OAuthClient {
         .userAgent(USER_AGENT)
         .httpClient(transport)
         .build(new ConfiguredApi20(endpoint, endpoint, userClientParser, auth, grant.extraParameters(),
-            grant.extraHeaders()));
+            grant.extraHeaders(), grant.parameterPlacement() == GrantStrategy.ParameterPlacement.QUERY_STRING));
     String scope = grant.scopes().isEmpty() ? null : String.join(" ", grant.scopes());
     TokenSet tokens = send(grant.scopes(), () -> scope == null ? service.getAccessTokenClientCredentialsGrant()
         : service.getAccessTokenClientCredentialsGrant(scope));

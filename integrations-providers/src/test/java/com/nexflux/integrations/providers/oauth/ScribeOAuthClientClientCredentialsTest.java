@@ -87,6 +87,47 @@ class ScribeOAuthClientClientCredentialsTest {
   }
 
   @Test
+  void blynksPlacement_grantTypeInTheQueryStringOfAnEmptyPost_clientAsHttpBasic() throws IOException {
+    java.util.concurrent.atomic.AtomicReference<String> query = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> body = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> authorization =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> method = new java.util.concurrent.atomic.AtomicReference<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/oauth2/token", exchange -> {
+      method.set(exchange.getRequestMethod());
+      query.set(exchange.getRequestURI().getRawQuery());
+      body.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+      byte[] bytes = ("{\"access_token\":\"blynk-access\",\"token_type\":\"Bearer\",\"expires_in\":300,"
+          + "\"refresh_token\":\"blynk-refresh\"}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+    try {
+      GrantStrategy.ClientCredentials blynk = new GrantStrategy.ClientCredentials(
+          URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth2/token"), List.of(), Map.of(),
+          Map.of(), GrantStrategy.ClientAuthentication.HTTP_BASIC, GrantStrategy.ParameterPlacement.QUERY_STRING,
+          java.util.Set.of());
+      TokenSet tokens = client.clientCredentials(blynk, "oa2-client-id_x", Secret.of("blynk-secret"));
+
+      assertThat(tokens.accessToken().reveal()).isEqualTo("blynk-access");
+      assertThat(tokens.refreshToken()).as("requested again, never refreshed").isNull();
+      assertThat(tokens.expiresAt()).isEqualTo(clock.instant().plusSeconds(300));
+      assertThat(method.get()).isEqualTo("POST");
+      assertThat(query.get()).isEqualTo("grant_type=client_credentials");
+      assertThat(body.get()).isEmpty();
+      assertThat(authorization.get()).isEqualTo("Basic " + Base64.getEncoder()
+          .encodeToString("oa2-client-id_x:blynk-secret".getBytes(StandardCharsets.UTF_8)));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void invalidClientAndA401AreTheUsersCredentialsBeingRefused() throws IOException {
     for (String[] answer : new String[][] {{"400", "{\"error\":\"invalid_client\",\"error_description\":\"no\"}"},
         {"401", "{\"error\":\"unauthorized_client\"}"}, {"401", "Unauthorized"}}) {

@@ -24,6 +24,7 @@ public final class ConfiguredApi20 extends DefaultApi20 {
   private final ClientAuthentication clientAuthentication;
   private final Map<String, String> extraParameters;
   private final Map<String, String> extraHeaders;
+  private final boolean parametersInQuery;
 
   /**
    * @param authorizationEndpoint the authorization endpoint (may carry a query of its own)
@@ -44,6 +45,18 @@ public final class ConfiguredApi20 extends DefaultApi20 {
   public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
       TokenExtractor<OAuth2AccessToken> extractor, ClientAuthentication clientAuthentication,
       Map<String, String> extraParameters, Map<String, String> extraHeaders) {
+    this(authorizationEndpoint, tokenEndpoint, extractor, clientAuthentication, extraParameters, extraHeaders,
+        false);
+  }
+
+  /**
+   * @param parametersInQuery whether a client credentials request carries {@code grant_type}, {@code scope} and
+   *     the extra parameters in its query string (with an empty body) instead of the form body (Blynk)
+   */
+  public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
+      TokenExtractor<OAuth2AccessToken> extractor, ClientAuthentication clientAuthentication,
+      Map<String, String> extraParameters, Map<String, String> extraHeaders, boolean parametersInQuery) {
+    this.parametersInQuery = parametersInQuery;
     this.authorizationEndpoint = Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
     this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     this.extractor = Objects.requireNonNull(extractor, "extractor");
@@ -55,6 +68,11 @@ public final class ConfiguredApi20 extends DefaultApi20 {
   /** @return the form parameters added to client credentials requests */
   public Map<String, String> extraParameters() {
     return extraParameters;
+  }
+
+  /** @return whether client credentials parameters go in the query string */
+  public boolean parametersInQuery() {
+    return parametersInQuery;
   }
 
   /** @return the headers added to client credentials requests */

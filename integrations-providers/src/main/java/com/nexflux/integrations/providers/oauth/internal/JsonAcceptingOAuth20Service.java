@@ -35,6 +35,9 @@ public final class JsonAcceptingOAuth20Service extends OAuth20Service {
     if (getApi() instanceof ConfiguredApi20 configured) {
       configured.extraParameters().forEach(request::addBodyParameter);
       configured.extraHeaders().forEach(request::addHeader);
+      if (configured.parametersInQuery()) {
+        return inQuery(request);
+      }
     }
     return request;
   }
@@ -44,5 +47,22 @@ public final class JsonAcceptingOAuth20Service extends OAuth20Service {
     OAuthRequest request = super.createRefreshTokenRequest(refreshToken, scope);
     request.addHeader("Accept", "application/json");
     return request;
+  }
+
+  /**
+   * @return the same request with every body parameter moved to the query string and an empty body (only used
+   *     with HTTP Basic, so no client secret is among them)
+   */
+  private static OAuthRequest inQuery(OAuthRequest request) {
+    OAuthRequest moved = new OAuthRequest(request.getVerb(), request.getUrl());
+    request.getHeaders().forEach(moved::addHeader);
+    request.getQueryStringParams().getParams().forEach(p -> moved.addQuerystringParameter(p.getKey(), p.getValue()));
+    for (var p : request.getBodyParams().getParams()) {
+      if (p.getKey().equals("client_secret")) {
+        throw new IllegalStateException("a client secret is never put in a query string");
+      }
+      moved.addQuerystringParameter(p.getKey(), p.getValue());
+    }
+    return moved;
   }
 }
