@@ -10,9 +10,10 @@ import java.util.Map;
  * CPU time (user + system, from {@code /proc/<pid>/stat}) of the parties sharing the machine: the server JVM, the
  * PostgreSQL processes (the postmaster listening on the bench's port and its children), this JVM (the load
  * generator), and everything else (machine-wide busy time from {@code /proc/stat} minus those three), so a run
- * disturbed by other work on the machine shows it. Linux only; elsewhere every figure is 0.
+ * disturbed by other work on the machine shows it. Linux only; elsewhere every figure is 0. Public for the other
+ * benchmarks ({@code bench.devices}).
  */
-final class CpuMeter {
+public final class CpuMeter {
   /** CPU ticks per second ({@code getconf CLK_TCK}); 100 on Linux x86-64 and arm64. */
   private static final double TICKS_PER_SECOND = clockTicks();
 
@@ -24,30 +25,30 @@ final class CpuMeter {
    * @param postgresPort the TCP port of the PostgreSQL the server uses (its postmaster is found by
    *     {@code -p <port>} on its command line)
    */
-  CpuMeter(long serverPid, int postgresPort) {
+  public CpuMeter(long serverPid, int postgresPort) {
     this.serverPid = serverPid;
     this.postmasterPid = postmaster(postgresPort);
   }
 
   /** @return whether the PostgreSQL processes were found (otherwise their CPU shows as "other") */
-  boolean seesPostgres() {
+  public boolean seesPostgres() {
     return postmasterPid > 0;
   }
 
-  record Snapshot(long nanos, long server, Map<Long, Long> postgres, long bench, long machineBusy) {
+  public record Snapshot(long nanos, long server, Map<Long, Long> postgres, long bench, long machineBusy) {
     Snapshot at(long otherNanos) {
       return new Snapshot(otherNanos, server, postgres, bench, machineBusy);
     }
   }
 
   /** CPU use between two snapshots, in cores (CPU seconds per wall-clock second). */
-  record Usage(double serverCores, double postgresCores, double benchCores, double otherCores, double seconds) {
-    double serverSideCores() {
+  public record Usage(double serverCores, double postgresCores, double benchCores, double otherCores, double seconds) {
+    public double serverSideCores() {
       return serverCores + postgresCores;
     }
   }
 
-  Snapshot take() {
+  public Snapshot take() {
     Map<Long, Long> pg = new HashMap<>();
     if (postmasterPid > 0) {
       pg.put(postmasterPid, ticks(postmasterPid));
@@ -57,7 +58,7 @@ final class CpuMeter {
         machineBusy());
   }
 
-  static Usage between(Snapshot a, Snapshot b) {
+  public static Usage between(Snapshot a, Snapshot b) {
     double seconds = (b.nanos() - a.nanos()) / 1e9;
     if (seconds <= 0) {
       return new Usage(0, 0, 0, 0, 0);

@@ -14,12 +14,12 @@ import java.util.Arrays;
  * A minimal keep-alive HTTP/1.1 client on one blocking socket to 127.0.0.1: the load generator's connection. It
  * writes a prepared request and reads the whole answer (Content-Length or chunked). Far lighter than
  * {@code java.net.http.HttpClient}, so less of the machine's two cores goes to the load generator. Not
- * thread-safe: one connection per worker thread.
+ * thread-safe: one connection per worker thread. Public for the other benchmarks ({@code bench.devices}).
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
   /** One answer. */
-  record Response(int status, byte[] body) {
-    String text() {
+  public record Response(int status, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -33,7 +33,7 @@ final class RawHttp implements AutoCloseable {
   private InputStream in;
   private OutputStream out;
 
-  RawHttp(int port, int readTimeoutMs) {
+  public RawHttp(int port, int readTimeoutMs) {
     this.port = port;
     this.readTimeoutMs = readTimeoutMs;
   }
@@ -55,7 +55,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** Sends {@code request} (a complete HTTP/1.1 request) and reads the answer. */
-  Response exchange(byte[] request) throws IOException {
+  public Response exchange(byte[] request) throws IOException {
     connect();
     try {
       out.write(request);
@@ -192,12 +192,12 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** A GET request with optional bearer token. */
-  static byte[] get(int port, String path, String token) {
+  public static byte[] get(int port, String path, String token) {
     return request("GET", port, path, token, null);
   }
 
   /** A request; {@code json} is the body or {@code null}. */
-  static byte[] request(String method, int port, String path, String token, String json) {
+  public static byte[] request(String method, int port, String path, String token, String json) {
     StringBuilder sb = new StringBuilder(512)
         .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
         .append("Host: 127.0.0.1:").append(port).append("\r\n")

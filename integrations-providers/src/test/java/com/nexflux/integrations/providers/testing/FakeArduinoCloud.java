@@ -96,7 +96,8 @@ public final class FakeArduinoCloud implements AutoCloseable {
   private record Thing(String id, String name, String deviceId, List<Property> properties) {}
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  // named, so a benchmark can tell the fake's CPU time from the code under test's
+  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "fake-arduino-cloud"));
   private final Map<String, Key> keys = new ConcurrentHashMap<>();
   private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
   private final Map<String, List<Device>> devices = new ConcurrentHashMap<>();
@@ -110,6 +111,7 @@ public final class FakeArduinoCloud implements AutoCloseable {
   private volatile String retryAfter;
   private volatile boolean down;
   private volatile Duration tokenLifetime = Duration.ofSeconds(300);
+  private volatile Duration latency = Duration.ZERO;
 
   private FakeArduinoCloud() {
     try {
@@ -146,6 +148,19 @@ public final class FakeArduinoCloud implements AutoCloseable {
   /** How long tokens issued from now on live (Arduino: 300 s). */
   public void tokenLifetime(Duration lifetime) {
     this.tokenLifetime = lifetime;
+  }
+
+  /**
+   * Adds a fixed delay to every request from now on, token requests included: the handler sleeps {@code value}
+   * before it reads the request, as a provider far away would answer late (for benchmarks; {@link Duration#ZERO},
+   * the default, adds nothing). Requests are answered on a pool of 4 threads, so concurrent requests are delayed side by
+   * side, not one after another.
+   *
+   * @return this
+   */
+  public FakeArduinoCloud latency(Duration value) {
+    this.latency = FakeLatency.check(value);
+    return this;
   }
 
   /** Makes every issued token expired (as after 300 s). */
@@ -233,6 +248,7 @@ public final class FakeArduinoCloud implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      FakeLatency.sleep(latency);
       byte[] body = ex.getRequestBody().readAllBytes();
       String path = ex.getRequestURI().getRawPath();
       String method = ex.getRequestMethod();

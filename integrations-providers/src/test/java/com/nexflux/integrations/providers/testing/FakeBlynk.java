@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,7 @@ public final class FakeBlynk implements AutoCloseable {
   private final Map<String, Device> devices = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private volatile Duration latency = Duration.ZERO;
 
   /** A request as the fake saw it. */
   public record Received(String host, String path, String rawQuery) {}
@@ -124,6 +126,19 @@ public final class FakeBlynk implements AutoCloseable {
     }
     devices.put(token, d);
     return d;
+  }
+
+  /**
+   * Adds a fixed delay to every request from now on, redirects included: the handler sleeps {@code value} before it reads the
+   * request, as a provider far away answers late (for benchmarks; {@link Duration#ZERO}, the default, adds
+   * nothing). This fake answers on the JDK server's single dispatcher thread, so concurrent
+   * requests are delayed one after another (NexFlux asks Blynk for a user's devices one by one).
+   *
+   * @return this
+   */
+  public FakeBlynk latency(Duration value) {
+    this.latency = FakeLatency.check(value);
+    return this;
   }
 
   /** Forgets a device: its token is invalid from now on. */
@@ -240,6 +255,7 @@ public final class FakeBlynk implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      FakeLatency.sleep(latency);
       String hostHeader = ex.getRequestHeaders().getFirst("Host");
       String host = hostHeader == null ? "" : hostHeader.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
       String path = ex.getRequestURI().getRawPath();

@@ -142,7 +142,8 @@ public final class FakeThingsBoard implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  // named, so a benchmark can tell the fake's CPU time from the code under test's
+  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> new Thread(r, "fake-thingsboard"));
   private final Clock clock;
   private final byte[] signingKey = new byte[32];
   private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
@@ -154,6 +155,7 @@ public final class FakeThingsBoard implements AutoCloseable {
   private volatile Duration refreshLifetime = Duration.ofDays(7);
   private volatile int rpcTimeoutStatus = 504;
   private volatile int failAllWith = 0;
+  private volatile Duration latency = Duration.ZERO;
 
   private FakeThingsBoard(Clock clock) throws IOException {
     this.clock = clock;
@@ -209,6 +211,19 @@ public final class FakeThingsBoard implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds a fixed delay to every request from now on, logins and token refreshes included: the handler sleeps {@code value} before it reads the
+   * request, as a provider far away answers late (for benchmarks; {@link Duration#ZERO}, the default, adds
+   * nothing). Requests are answered on a pool of 4 threads, so up to 4 concurrent requests are
+   * delayed side by side.
+   *
+   * @return this
+   */
+  public FakeThingsBoard latency(Duration value) {
+    this.latency = FakeLatency.check(value);
+    return this;
+  }
+
   /** @return this, answering RPCs to inactive devices with {@code status} (504 or 408) */
   public FakeThingsBoard rpcTimeoutStatus(int status) {
     this.rpcTimeoutStatus = status;
@@ -249,6 +264,7 @@ public final class FakeThingsBoard implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     try (x) {
+      FakeLatency.sleep(latency);
       String method = x.getRequestMethod();
       String path = x.getRequestURI().getRawPath();
       String query = x.getRequestURI().getRawQuery();
