@@ -126,7 +126,8 @@ class OpenApiDocumentTest {
     assertThat(codes).containsExactlyInAnyOrder("VALIDATION_FAILED", "UNAUTHORIZED", "NOT_FOUND",
         "METHOD_NOT_ALLOWED", "NEEDS_REAUTH", "INVALID_GRANT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "UNAVAILABLE",
         "PROVIDER_NOT_CONFIGURED", "OAUTH_PROTOCOL_ERROR", "CREDENTIALS_UNREADABLE", "INTERNAL", "HOST_NOT_ALLOWED",
-        "CREDENTIALS_REJECTED", "ID_TOKEN_INVALID", "DEVICE_TIMEOUT");
+        "CREDENTIALS_REJECTED", "ID_TOKEN_INVALID", "DEVICE_TIMEOUT", "OTA_IN_PROGRESS", "DEVICE_OFFLINE",
+        "OTA_NOT_SUPPORTED");
     assertThat(codes).as("the documented codes are the codes ErrorResponses answers with")
         .isEqualTo(new TreeSet<>(com.nexflux.integrations.http.internal.ErrorResponses.STATUS_BY_CODE.keySet()));
   }

@@ -175,6 +175,10 @@ class ArduinoEndToEndTest {
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
+    return exchange(b);
+  }
+
+  Answer exchange(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), JSON.readTree(r.body()));
@@ -405,15 +409,7 @@ class ArduinoEndToEndTest {
         .header("Content-Type", contentType)
         .header("Authorization", "Bearer " + JwtAuthenticator.issueHs256(JWT_SECRET, user, null, null,
             Duration.ofMinutes(10)));
-    try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), JSON.readTree(r.body()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return exchange(b);
   }
 
   static byte[] firmware(int size) {
