@@ -100,13 +100,7 @@ public sealed interface GrantStrategy {
     /** A grant without extra headers, its parameters in the form body, no other endpoints. */
     public ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
         ClientAuthentication clientAuthentication) {
-      this(tokenEndpoint, scopes, extraParameters, Map.of(), clientAuthentication);
-    }
-
-    /** A grant with its parameters in the form body and no other endpoints. */
-    public ClientCredentials(URI tokenEndpoint, List<String> scopes, Map<String, String> extraParameters,
-        Map<String, String> extraHeaders, ClientAuthentication clientAuthentication) {
-      this(tokenEndpoint, scopes, extraParameters, extraHeaders, clientAuthentication, ParameterPlacement.FORM_BODY,
+      this(tokenEndpoint, scopes, extraParameters, Map.of(), clientAuthentication, ParameterPlacement.FORM_BODY,
           Set.of());
     }
 

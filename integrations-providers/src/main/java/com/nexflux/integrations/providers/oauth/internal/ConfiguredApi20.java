@@ -34,22 +34,13 @@ public final class ConfiguredApi20 extends DefaultApi20 {
   public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
       TokenExtractor<OAuth2AccessToken> extractor) {
     this(authorizationEndpoint, tokenEndpoint, extractor, RequestBodyAuthenticationScheme.instance(), Map.of(),
-        Map.of());
+        Map.of(), false);
   }
 
   /**
    * @param clientAuthentication how the client id and secret are sent
-   * @param extraParameters form parameters added to client credentials requests (Arduino's {@code audience})
+   * @param extraParameters parameters added to client credentials requests (Arduino's {@code audience})
    * @param extraHeaders headers added to client credentials requests (Arduino's {@code X-Organization})
-   */
-  public ConfiguredApi20(String authorizationEndpoint, String tokenEndpoint,
-      TokenExtractor<OAuth2AccessToken> extractor, ClientAuthentication clientAuthentication,
-      Map<String, String> extraParameters, Map<String, String> extraHeaders) {
-    this(authorizationEndpoint, tokenEndpoint, extractor, clientAuthentication, extraParameters, extraHeaders,
-        false);
-  }
-
-  /**
    * @param parametersInQuery whether a client credentials request carries {@code grant_type}, {@code scope} and
    *     the extra parameters in its query string (with an empty body) instead of the form body (Blynk)
    */
